@@ -1,0 +1,1 @@
+namespace HaApi.Integrations; public static class Placeholder {}
