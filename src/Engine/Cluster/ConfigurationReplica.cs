@@ -27,6 +27,7 @@ public sealed class ConfigurationReplica : IAsyncDisposable
     private readonly ConcurrentDictionary<Guid, TaskCompletionSource<ApplyOutcome>> pending = new();
     private readonly CancellationTokenSource stopping = new();
     private Task? loop;
+    private int disposed;
 
     private volatile Snapshot state = new(ClusterConfig.Empty, [], false, []);
 
@@ -161,6 +162,8 @@ public sealed class ConfigurationReplica : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // The host stops the replica and then the container disposes it: the second call must be harmless.
+        if (Interlocked.Exchange(ref disposed, 1) == 1) return;
         await stopping.CancelAsync();
         if (loop is not null) await loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await transport.DisposeAsync();
