@@ -58,10 +58,13 @@ public static class CibImporter
             var version = new ConfigVersion(Long(cib, "admin_epoch"), Long(cib, "epoch"), Long(cib, "num_updates"));
             var properties = ReadNameValueSets(configuration.Element("crm_config"), "cluster_property_set");
             var nodes = ReadNodes(configuration.Element("nodes"));
+            var topLevel = new List<string>();
             var primitives = new List<Primitive>();
             var groups = new List<Group>();
             var clones = new List<Clone>();
-            if (configuration.Element("resources") is { } resources) ReadResources(resources, primitives, groups, clones);
+            if (configuration.Element("resources") is { } resources)
+                foreach (var e in resources.Elements())
+                    if (ReadResource(e, primitives, groups, clones, allowGroup: true, allowClone: true) is { } top) topLevel.Add(top);
             var resourceDefaults = ReadNameValueSets(configuration.Element("rsc_defaults"), "meta_attributes");
             var opDefaults = ReadNameValueSets(configuration.Element("op_defaults"), "meta_attributes");
 
@@ -88,7 +91,10 @@ public static class CibImporter
             }
 
             var config = new ClusterConfig(version, [.. nodes], [.. primitives], [.. groups], [.. clones], [.. locations],
-                [.. colocations], [.. orders], [], [.. levels], new ClusterProperties(properties), resourceDefaults, opDefaults, []);
+                [.. colocations], [.. orders], [], [.. levels], new ClusterProperties(properties), resourceDefaults, opDefaults, [])
+            {
+                ResourceOrder = [.. topLevel],
+            };
             CheckReferences(config, configuration);
 
             var status = ReadStatus(cib.Element("status"));
@@ -190,11 +196,6 @@ public static class CibImporter
                 nodes.Add(new Node(uname, numeric, [], ReadSets(e, "instance_attributes")));
             }
             return nodes;
-        }
-
-        private void ReadResources(XElement section, List<Primitive> primitives, List<Group> groups, List<Clone> clones)
-        {
-            foreach (var e in section.Elements()) ReadResource(e, primitives, groups, clones, allowGroup: true, allowClone: true);
         }
 
         private string? ReadResource(XElement e, List<Primitive> primitives, List<Group> groups, List<Clone> clones, bool allowGroup, bool allowClone)
@@ -616,7 +617,8 @@ public static class CibImporter
                         (string?)lrmRsc.Attribute("type"), [.. ops]));
                 }
                 nodes.Add(new NodeState(id, uname, IsSet((string?)e.Attribute("in_ccm")), IsOnline((string?)e.Attribute("crmd")),
-                    (string?)e.Attribute("join"), (string?)e.Attribute("expected"), Attributes.From(transient), [.. history]));
+                    (string?)e.Attribute("join"), (string?)e.Attribute("expected"), Attributes.From(transient), [.. history],
+                    InMembershipKnown: e.Attribute("in_ccm") is not null));
             }
             return new ClusterStatus([.. nodes]);
         }

@@ -16,7 +16,8 @@ public sealed record ClusterStatus(ImmutableArray<NodeState> Nodes)
 
 /// <summary>
 /// A node_state entry. <see cref="InMembership"/> is corosync membership (in_ccm), <see cref="ControllerOnline"/>
-/// is the controller's process group (crmd="online"); Join and Expected are the controller's join state
+/// is the controller's process group (crmd="online"); InMembershipKnown is false when in_ccm was never recorded
+/// (the node has not been seen by the cluster); Join and Expected are the controller's join state
 /// ("member", "down", "pending", "banned") and the state the DC expects the node to be in.
 /// </summary>
 public sealed record NodeState(
@@ -27,7 +28,8 @@ public sealed record NodeState(
     string? Join,
     string? Expected,
     ImmutableSortedDictionary<string, string> TransientAttributes,
-    ImmutableArray<ResourceHistory> Resources)
+    ImmutableArray<ResourceHistory> Resources,
+    bool InMembershipKnown = true)
 {
     public ResourceHistory? FindResource(string resourceId) => Resources.FirstOrDefault(r => r.ResourceId == resourceId);
 }

@@ -1,0 +1,247 @@
+using HaApi.Engine.Model;
+
+namespace HaApi.Engine.Scheduler;
+
+/// <summary>
+/// Derives each resource's current role per node from its raw operation history, as Pacemaker's unpack does:
+/// operations in call order, probes returning 7 mean stopped, 8 means promoted, failures mark the resource
+/// for recovery (or fence/block the node per on-fail), and a later successful start/stop clears past failures.
+/// </summary>
+internal static class UnpackHistoryPhase
+{
+    private enum FailResponse { Ignore, Restart, Block, Stop, Standby, Fence }
+
+    public static void Run(WorkingSet ws)
+    {
+        // Pacemaker reads online nodes first, then (when it can fence) the nodes it must fence.
+        foreach (var pass in new[] { false, true })
+        {
+            foreach (var state in ws.Input.Status.Nodes)
+            {
+                var node = ws.FindNode(state.Name);
+                if (node is null) continue;
+                var eligible = pass ? !node.Online && node.Unclean && ws.StonithEnabled : node.Online;
+                if (!eligible) continue;
+                foreach (var history in state.Resources) Unpack(ws, node, history);
+            }
+        }
+    }
+
+    private static void Unpack(WorkingSet ws, NodeInfo node, ResourceHistory history)
+    {
+        var outcome = Evaluate(ws, node, history);
+        var target = FindTarget(ws, node, history, outcome.Role > Role.Stopped);
+        if (target is null) return;
+        target.ProbedOn.Add(node);
+        if (target.Parent is CloneNode clone && !clone.Unique)
+            foreach (var p in clone.Primitives()) p.ProbedOn.Add(node);
+
+        foreach (var _ in outcome.BannedHere) Ban(target, node, ws);
+        if (outcome.Role > Role.Stopped)
+        {
+            if (!target.RunningOn.Contains(node)) target.RunningOn.Add(node);
+            if (outcome.Role > target.Role) target.Role = outcome.Role;
+        }
+        switch (outcome.OnFail)
+        {
+            case FailResponse.Restart when outcome.Role > Role.Stopped:
+                target.Failed = true;
+                break;
+            case FailResponse.Fence:
+                if (ws.StonithEnabled)
+                {
+                    node.Unclean = true;
+                    node.FenceReason ??= $"{target.Id} failed there";
+                }
+                target.Failed = true;
+                break;
+            case FailResponse.Block:
+                target.Managed = false;
+                target.Blocked = true;
+                break;
+            case FailResponse.Stop:
+                target.NextRole = Role.Stopped;
+                break;
+            case FailResponse.Standby:
+                node.Standby = true;
+                break;
+        }
+    }
+
+    private static void Ban(PrimitiveNode rsc, NodeInfo node, WorkingSet ws)
+    {
+        ResourceNode banned = rsc.Unique ? rsc : rsc.Top;
+        NodeScoresPhase.AddBan(banned, node);
+    }
+
+    private sealed record Outcome(Role Role, FailResponse OnFail, List<NodeInfo> BannedHere);
+
+    private static Outcome Evaluate(WorkingSet ws, NodeInfo node, ResourceHistory history)
+    {
+        var role = Role.Unknown;
+        var onFail = FailResponse.Ignore;
+        var banned = new List<NodeInfo>();
+        var definition = ws.Config.FindPrimitive(history.ResourceId) ?? ws.Config.FindPrimitive(BaseId(history.ResourceId));
+
+        // Pending operations (call id -1) sort last, as they are the newest.
+        var ops = history.Operations
+            .Select((op, i) => (op, i))
+            .OrderBy(x => x.op.CallId < 0 ? int.MaxValue : x.op.CallId)
+            .ThenBy(x => x.i)
+            .Select(x => x.op);
+
+        foreach (var op in ops)
+        {
+            if (op.Operation == "notify") continue;
+            if (op.OpStatus == OperationRecord.StatusCancelled) continue;
+            if (op.OpStatus == OperationRecord.StatusPending)
+            {
+                if (op.Operation is "start" or "migrate_from" or "migrate_to") role = Max(role, Role.Started);
+                else if (op.Operation == "promote") role = Role.Promoted;
+                continue;
+            }
+
+            var expected = op.ExpectedRc ?? (op.IsProbe ? 7 : 0);
+            var hardError = op.OpStatus is 5 or 6 or 7 || op.RcCode is 2 or 3 or 4 or 5 or 6;
+            if (op.IsProbe && (op.RcCode == 5 || op.OpStatus == 7))
+            {
+                // Agent not installed on this node: it cannot be running here and can never run here.
+                banned.Add(node);
+                if (role == Role.Unknown) role = Role.Stopped;
+                continue;
+            }
+
+            var success = op.OpStatus == OperationRecord.StatusDone &&
+                          (op.RcCode == expected || (op.IsProbe && op.RcCode is 0 or 7 or 8) ||
+                           (op.IsRecurring && op.Operation == "monitor" && op.RcCode == 8 && expected == 0));
+            if (success)
+            {
+                var clears = true;
+                switch (op.Operation)
+                {
+                    case "start" or "migrate_from":
+                        role = Role.Started;
+                        break;
+                    case "migrate_to":
+                        role = Max(role, Role.Started);
+                        clears = false;
+                        break;
+                    case "stop":
+                        role = Role.Stopped;
+                        break;
+                    case "promote":
+                        role = Role.Promoted;
+                        break;
+                    case "demote":
+                        role = Role.Unpromoted;
+                        break;
+                    case "monitor" when op.IsProbe:
+                        role = op.RcCode switch { 0 => Role.Started, 8 => Role.Promoted, _ => Role.Stopped };
+                        break;
+                    case "monitor":
+                        if (op.RcCode == 8) role = Role.Promoted;
+                        else if (op.RcCode == 7) role = Role.Stopped;
+                        else if (role < Role.Started) role = Role.Started;
+                        clears = false;
+                        break;
+                    default:
+                        clears = false;
+                        break;
+                }
+                if (clears && onFail is FailResponse.Restart or FailResponse.Ignore) onFail = FailResponse.Ignore;
+                continue;
+            }
+
+            // A failure.
+            if (hardError) banned.Add(node);
+            var response = ResponseFor(ws, definition, op);
+            if (op.Operation == "stop") banned.Add(node);
+            if (response > onFail) onFail = response;
+            role = op.Operation switch
+            {
+                "promote" or "demote" => Role.Promoted,
+                _ => Max(role, Role.Started),
+            };
+        }
+        if (role == Role.Unknown) role = Role.Stopped;
+        return new Outcome(role, onFail, banned);
+    }
+
+    private static Role Max(Role a, Role b) => a > b ? a : b;
+
+    private static FailResponse ResponseFor(WorkingSet ws, Primitive? definition, OperationRecord op)
+    {
+        var configured = definition?.Operations.FirstOrDefault(o => o.Name == op.Operation && o.Interval == op.Interval)?.OnFail;
+        if (configured is null && ws.Config.OperationDefaults.TryGetValue("on-fail", out var d) && Operation.TryParseOnFail(d, out var dv))
+            configured = dv;
+        return configured switch
+        {
+            OnFail.Ignore => FailResponse.Ignore,
+            OnFail.Block => FailResponse.Block,
+            OnFail.Stop => FailResponse.Stop,
+            OnFail.Standby => FailResponse.Standby,
+            OnFail.Fence => ws.StonithEnabled ? FailResponse.Fence : FailResponse.Block,
+            OnFail.Restart or OnFail.Demote => FailResponse.Restart,
+            // A failed stop leaves the resource possibly active: fence the node if we can, else stop touching it.
+            null when op.Operation == "stop" => ws.StonithEnabled ? FailResponse.Fence : FailResponse.Block,
+            _ => FailResponse.Restart,
+        };
+    }
+
+    internal static string BaseId(string id)
+    {
+        var colon = id.LastIndexOf(':');
+        return colon > 0 && int.TryParse(id.AsSpan(colon + 1), out _) ? id[..colon] : id;
+    }
+
+    /// <summary>Which primitive (or clone instance) a history entry belongs to; unknown ids become orphans.</summary>
+    private static PrimitiveNode? FindTarget(WorkingSet ws, NodeInfo node, ResourceHistory history, bool active)
+    {
+        var id = history.ResourceId;
+        if (ws.ById.TryGetValue(id, out var exact) && exact is PrimitiveNode p && (p.Parent is not CloneNode c || c.Unique || p.HistoryId == id)
+            && !(p.Parent is GroupNode { Parent: CloneNode }))
+            return p;
+
+        var baseId = BaseId(id);
+        var clone = ws.Resources.OfType<CloneNode>().FirstOrDefault(c => c.Instances.Any(i => i.Primitives().Any(m => m.HistoryId == baseId || m.HistoryId == id)));
+        if (clone is not null) return FindCloneInstance(ws, clone, node, history, baseId, active);
+
+        return Orphan(ws, history);
+    }
+
+    private static PrimitiveNode? FindCloneInstance(WorkingSet ws, CloneNode clone, NodeInfo node, ResourceHistory history, string baseId, bool active)
+    {
+        if (clone.Unique)
+        {
+            return clone.Instances.SelectMany(i => i.Primitives()).FirstOrDefault(m => m.HistoryId == history.ResourceId);
+        }
+        PrimitiveNode? Member(ResourceNode instance) => instance.Primitives().FirstOrDefault(m => m.HistoryId == baseId);
+
+        // An instance already holding history on this node (another member of the same group instance).
+        foreach (var instance in clone.Instances)
+            if (instance.Primitives().Any(m => m.RunningOn.Contains(node)) && Member(instance) is { } m && !m.RunningOn.Contains(node))
+                return m;
+        if (!active)
+            return clone.Instances.Select(Member).FirstOrDefault(m => m is not null && !m.IsActive) ?? Member(clone.Instances[0]);
+        foreach (var instance in clone.Instances)
+            if (!instance.IsActive && Member(instance) is { } m) return m;
+
+        // More active copies than clone-max allows: an orphan instance that will be stopped.
+        var orphan = (ResourceNode)UnpackResourcesPhase.BuildInstance(ws, clone, ws.Config.FindClone(clone.Id)!.Child, clone.Instances.Count);
+        clone.Instances.Add(orphan);
+        foreach (var p in orphan.Primitives()) { p.Orphan = true; p.NextRole = Role.Stopped; }
+        return Member(orphan);
+    }
+
+    private static PrimitiveNode Orphan(WorkingSet ws, ResourceHistory history)
+    {
+        if (ws.ById.TryGetValue(history.ResourceId, out var existing) && existing is PrimitiveNode known && known.Orphan) return known;
+        ResourceClassNames.TryParse(history.Class, out var cls);
+        var definition = new Primitive(history.ResourceId, cls, history.Provider, history.Type ?? "unknown", Attributes.Empty, Attributes.Empty, []);
+        var orphan = new PrimitiveNode(history.ResourceId, null, definition) { Orphan = true };
+        orphan.NextRole = Role.Stopped;
+        ws.ById[orphan.Id] = orphan;
+        ws.Resources.Add(orphan);
+        return orphan;
+    }
+}
