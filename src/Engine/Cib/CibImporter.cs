@@ -337,7 +337,9 @@ public static class CibImporter
             {
                 if (child.Name.LocalName is "meta_attributes" or "instance_attributes")
                 {
-                    if (child.HasElements) Unsupported(child, "attributes inside an operation");
+                    // Operation parameters only feed the agent (and Pacemaker's parameter digest); placement never uses them.
+                    foreach (var pair in child.Elements())
+                        if (pair.Name.LocalName != "nvpair") Unsupported(pair, $"<{pair.Name.LocalName}> in operation attributes");
                 }
                 else Unsupported(child, $"<{child.Name.LocalName}> in an operation");
             }

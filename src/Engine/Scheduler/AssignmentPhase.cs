@@ -11,15 +11,16 @@ internal static class AssignmentPhase
 {
     public static void Run(WorkingSet ws)
     {
-        var sortedNodes = SortNodes(ws.Nodes, _ => 0, null);
+        // With the default placement strategy Pacemaker 2.1 assigns in priority order only (a stable sort, so
+        // configuration order breaks ties); the finer ordering applies to utilization-based strategies.
         var order = ws.Resources
-            .Select((r, i) => (Rsc: r, Index: i, Scores: ColocationScores.Merge(r, null, 1, forward: true, rollback: false, onlyPositive: false) ?? r.Allowed))
+            .Select((r, i) => (Rsc: r, Index: i, Scores: r.Allowed))
+            .OrderByDescending(x => x.Rsc.Priority)
+            .ThenBy(x => x.Index)
             .ToList();
-        order.Sort((a, b) =>
-        {
-            var c = CompareForAssignment(a.Rsc, a.Scores, b.Rsc, b.Scores, sortedNodes);
-            return c != 0 ? c : a.Index.CompareTo(b.Index);
-        });
+        // Pacemaker sorts its resource list in place: later phases (and the summary) follow this order.
+        ws.Resources.Clear();
+        ws.Resources.AddRange(order.Select(o => o.Rsc));
         foreach (var (rsc, _, _) in order) Assign(ws, rsc, null);
     }
 

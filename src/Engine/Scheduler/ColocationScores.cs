@@ -58,7 +58,8 @@ internal static class ColocationScores
                 work[n] = -Scores.Inf;
             }
         }
-        if (score < Scores.Inf || AnyAvailable(work)) dependent.Allowed = work;
+        // Mandatory colocations apply even when nothing is left; advisory ones roll back instead.
+        if (score >= Scores.Inf || score <= -Scores.Inf || AnyAvailable(work)) dependent.Allowed = work;
     }
 
     public static bool AnyAvailable(Dictionary<NodeInfo, int> nodes) =>

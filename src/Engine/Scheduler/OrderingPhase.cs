@@ -101,17 +101,18 @@ internal static class OrderingPhase
         if (!ws.ById.TryGetValue(c.First, out var first) || !ws.ById.TryGetValue(c.Then, out var then)) return;
         var firstTask = TaskName(c.FirstAction);
         var thenTask = TaskName(c.ThenAction);
-        AddOrdering(ws, first, firstTask, then, thenTask, c.Kind, inverse: false);
+        AddOrdering(ws, first, firstTask, then, thenTask, c.Kind, inverse: false, asymmetric: !c.Symmetrical);
         if (c.Symmetrical && c.Kind != OrderKind.Serialize)
-            AddOrdering(ws, then, Inverse(thenTask), first, Inverse(firstTask), c.Kind, inverse: true);
+            AddOrdering(ws, then, Inverse(thenTask), first, Inverse(firstTask), c.Kind, inverse: true, asymmetric: false);
     }
 
-    private static void AddOrdering(WorkingSet ws, ResourceNode first, string firstTask, ResourceNode then, string thenTask, OrderKind kind, bool inverse)
+    private static void AddOrdering(WorkingSet ws, ResourceNode first, string firstTask, ResourceNode then, string thenTask, OrderKind kind, bool inverse, bool asymmetric)
     {
         var flags = OrderFlags.None;
         if (kind == OrderKind.Mandatory)
         {
-            if (inverse) flags = OrderFlags.ImpliesFirst;
+            if (asymmetric) flags = OrderFlags.Asymmetric;
+            else if (inverse) flags = OrderFlags.ImpliesFirst;
             else
             {
                 flags = OrderFlags.ImpliesThen;

@@ -42,6 +42,12 @@ internal static class PropagationPhase
             if (f.Resource is not null) t.SetReason($"unrunnable {f.Resource.Id} {f.Task}", overwrite: true);
             changed = true;
         }
+        if (e.Flags.HasFlag(OrderFlags.Asymmetric) && !f.Runnable && t.Runnable && t.Resource is { IsActive: false })
+        {
+            t.Runnable = false;
+            if (f.Resource is not null) t.SetReason($"unrunnable {f.Resource.Id} {f.Task}", overwrite: true);
+            changed = true;
+        }
         if (e.Flags.HasFlag(OrderFlags.Restart))
         {
             var managed = t.Resource?.Managed ?? true;

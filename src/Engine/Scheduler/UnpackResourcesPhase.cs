@@ -47,7 +47,7 @@ internal static class UnpackResourcesPhase
 
     private static void ApplyCommonMeta(WorkingSet ws, ResourceNode node)
     {
-        node.Priority = Score.TryParse(node.Meta.GetValueOrDefault(MetaNames.Priority), out var pr) ? pr.Value : 0;
+        node.Priority = LeadingInteger(node.Meta.GetValueOrDefault(MetaNames.Priority));
         node.Stickiness = Score.TryParse(node.Meta.GetValueOrDefault(MetaNames.ResourceStickiness), out var st) ? st.Value
             : Score.TryParse(node.Meta.GetValueOrDefault("default-resource-stickiness"), out var dst) ? dst.Value : 0;
         node.Managed = !node.Meta.TryGetValue(MetaNames.IsManaged, out var managed) || Attributes.IsTrue(managed);
@@ -57,8 +57,18 @@ internal static class UnpackResourcesPhase
         if (node.Meta.TryGetValue(MetaNames.TargetRole, out var tr) && RoleNames.TryParse(tr, out var role) && role != Role.Unknown)
         {
             if (role == Role.Stopped) node.NextRole = Role.Stopped;
-            else if (role is Role.Unpromoted or Role.Promoted) node.TargetRole = role;
+            else if (role is Role.Unpromoted or Role.Promoted && node.Top is CloneNode { Promotable: true }) node.TargetRole = role;
         }
+    }
+
+    /// <summary>Pacemaker reads integers like strtol: "2.0" is 2, garbage is 0.</summary>
+    private static int LeadingInteger(string? text)
+    {
+        if (text is null) return 0;
+        var t = text.Trim();
+        var end = t.Length > 0 && t[0] is '-' or '+' ? 1 : 0;
+        while (end < t.Length && char.IsAsciiDigit(t[end])) end++;
+        return int.TryParse(t.AsSpan(0, end), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) ? n : 0;
     }
 
     private static PrimitiveNode BuildPrimitive(WorkingSet ws, Primitive p, string id, ResourceNode? parent)

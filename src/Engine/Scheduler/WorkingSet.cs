@@ -168,6 +168,9 @@ internal enum OrderFlags
     RunnableLeft = 4,
     /// <summary>Stop before start of one resource: a required or blocked start forces the stop.</summary>
     Restart = 8,
+    /// <summary>A mandatory order that is not symmetrical: First cannot run blocks Then only if Then's resource is
+    /// not active (an active resource is left alone).</summary>
+    Asymmetric = 16,
 }
 
 internal sealed record OrderEdge(ActionNode First, ActionNode Then, OrderFlags Flags);
