@@ -118,7 +118,11 @@ internal static class OrderingPhase
                 flags = OrderFlags.ImpliesThen;
                 if (firstTask is "start" or "promote") flags |= OrderFlags.RunnableLeft;
             }
+            // A blocked stop holds back the stops ordered after it.
+            if (firstTask is "stop" or "demote") flags |= OrderFlags.BlockedLeft;
         }
+        // Legacy meta restart-type=restart: the dependent restarts whenever its prerequisite (re)starts.
+        if (!inverse && thenTask == "start" && then.Meta.GetValueOrDefault("restart-type") == "restart") flags |= OrderFlags.ImpliesThen;
         foreach (var f in Find(ws, first, firstTask, asFirst: true))
             foreach (var t in Find(ws, then, thenTask, asFirst: false))
                 ws.Order(f, t, flags);

@@ -48,6 +48,11 @@ internal static class PropagationPhase
             if (f.Resource is not null) t.SetReason($"unrunnable {f.Resource.Id} {f.Task}", overwrite: true);
             changed = true;
         }
+        if (e.Flags.HasFlag(OrderFlags.BlockedLeft) && !f.Optional && !f.Runnable && t.Runnable)
+        {
+            t.Runnable = false;
+            changed = true;
+        }
         if (e.Flags.HasFlag(OrderFlags.Restart))
         {
             var managed = t.Resource?.Managed ?? true;

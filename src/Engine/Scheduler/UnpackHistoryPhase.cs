@@ -39,6 +39,8 @@ internal static class UnpackHistoryPhase
         foreach (var _ in outcome.BannedHere) Ban(target, node, ws);
         if (outcome.Role > Role.Stopped)
         {
+            // Nothing is done to resources on a node in maintenance mode.
+            if (node.Maintenance) target.Managed = false;
             if (!target.RunningOn.Contains(node)) target.RunningOn.Add(node);
             if (outcome.Role > target.Role) target.Role = outcome.Role;
         }
@@ -111,7 +113,9 @@ internal static class UnpackHistoryPhase
                 continue;
             }
 
-            var success = op.OpStatus == OperationRecord.StatusDone &&
+            // Old CIBs record results the agent returned as "error" status: the return code decides.
+            var evaluated = op.OpStatus is OperationRecord.StatusDone or 4;
+            var success = evaluated &&
                           (op.RcCode == expected || (op.IsProbe && op.RcCode is 0 or 7 or 8) ||
                            (op.IsRecurring && op.Operation == "monitor" && op.RcCode == 8 && expected == 0));
             if (success)
@@ -203,7 +207,8 @@ internal static class UnpackHistoryPhase
             return p;
 
         var baseId = BaseId(id);
-        var clone = ws.Resources.OfType<CloneNode>().FirstOrDefault(c => c.Instances.Any(i => i.Primitives().Any(m => m.HistoryId == baseId || m.HistoryId == id)));
+        var clone = ws.Resources.OfType<CloneNode>().FirstOrDefault(c => ws.Config.FindClone(c.Id) is { } cfg &&
+            (cfg.Child == baseId || ws.Config.FindGroup(cfg.Child)?.Members.Contains(baseId) == true));
         if (clone is not null) return FindCloneInstance(ws, clone, node, history, baseId, active);
 
         return Orphan(ws, history);
@@ -212,24 +217,27 @@ internal static class UnpackHistoryPhase
     private static PrimitiveNode? FindCloneInstance(WorkingSet ws, CloneNode clone, NodeInfo node, ResourceHistory history, string baseId, bool active)
     {
         if (clone.Unique)
-        {
             return clone.Instances.SelectMany(i => i.Primitives()).FirstOrDefault(m => m.HistoryId == history.ResourceId);
-        }
+
         PrimitiveNode? Member(ResourceNode instance) => instance.Primitives().FirstOrDefault(m => m.HistoryId == baseId);
 
-        // An instance already holding history on this node (another member of the same group instance).
-        foreach (var instance in clone.Instances)
-            if (instance.Primitives().Any(m => m.RunningOn.Contains(node)) && Member(instance) is { } m && !m.RunningOn.Contains(node))
-                return m;
-        if (!active)
-            return clone.Instances.Select(Member).FirstOrDefault(m => m is not null && !m.IsActive) ?? Member(clone.Instances[0]);
-        foreach (var instance in clone.Instances)
-            if (!instance.IsActive && Member(instance) is { } m) return m;
+        // Anonymous instances are interchangeable: history maps to the instance already active on this node,
+        // else to the first instance active nowhere; a second active copy on one node is an orphan to stop.
+        var here = clone.Instances.FirstOrDefault(i => i.Primitives().Any(m => m.RunningOn.Contains(node)));
+        if (here is not null && Member(here) is { } m1 && !(active && m1.RunningOn.Contains(node))) return m1;
+        if (here is null)
+        {
+            foreach (var instance in clone.Instances)
+                if (!instance.IsActive && Member(instance) is { } m2) return m2;
+        }
 
-        // More active copies than clone-max allows: an orphan instance that will be stopped.
-        var orphan = (ResourceNode)UnpackResourcesPhase.BuildInstance(ws, clone, ws.Config.FindClone(clone.Id)!.Child, clone.Instances.Count);
+        var orphan = UnpackResourcesPhase.BuildInstance(ws, clone, ws.Config.FindClone(clone.Id)!.Child, clone.Instances.Count);
         clone.Instances.Add(orphan);
-        foreach (var p in orphan.Primitives()) { p.Orphan = true; p.NextRole = Role.Stopped; }
+        foreach (var p in orphan.Primitives())
+        {
+            p.Orphan = true;
+            p.NextRole = Role.Stopped;
+        }
         return Member(orphan);
     }
 

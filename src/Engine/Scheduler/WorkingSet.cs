@@ -171,6 +171,8 @@ internal enum OrderFlags
     /// <summary>A mandatory order that is not symmetrical: First cannot run blocks Then only if Then's resource is
     /// not active (an active resource is left alone).</summary>
     Asymmetric = 16,
+    /// <summary>If First is required but cannot run, Then cannot run.</summary>
+    BlockedLeft = 32,
 }
 
 internal sealed record OrderEdge(ActionNode First, ActionNode Then, OrderFlags Flags);
