@@ -658,7 +658,8 @@ public static class CibImporter
             long? exec = (string?)op.Attribute("exec-time") is { } et && long.TryParse(et, out var ms) ? ms : null;
             return new OperationRecord(id, task, TimeSpan.FromMilliseconds(intervalMs), Int("call-id", -1), Int("rc-code", 0),
                 Int("op-status", 0), expected, lastChange, exec, (string?)op.Attribute("op-digest"),
-                (string?)op.Attribute("migrate_source"), (string?)op.Attribute("migrate_target"));
+                (string?)op.Attribute("migrate_source"), (string?)op.Attribute("migrate_target"),
+                (string?)op.Attribute("op-restart-digest"), (string?)op.Attribute("op-force-restart"));
         }
     }
 }

@@ -46,7 +46,9 @@ public sealed record ResourceHistory(
 /// One recorded operation result (lrm_rsc_op). RcCode is the agent's exit code (OCF: 0 ok, 7 not running,
 /// 8 running promoted...); OpStatus is the executor's status (0 done, -1 pending, 1 cancelled, 2 timed out,
 /// 3 not supported, 4 error, ...). ExpectedRc is the result the DC asked for (from the transition key), which is
-/// how a probe returning 7 is told apart from a monitor that found the resource gone.
+/// how a probe returning 7 is told apart from a monitor that found the resource gone. Digest is the MD5 of the
+/// parameters the operation ran with; RestartDigest covers only ForceRestartParameters (the parameters the agent
+/// cannot reload), so a change elsewhere can be applied by a reload.
 /// </summary>
 public sealed record OperationRecord(
     string Id,
@@ -60,7 +62,9 @@ public sealed record OperationRecord(
     long? ExecTimeMs = null,
     string? Digest = null,
     string? MigrateSource = null,
-    string? MigrateTarget = null)
+    string? MigrateTarget = null,
+    string? RestartDigest = null,
+    string? ForceRestartParameters = null)
 {
     public const int StatusPending = -1;
     public const int StatusDone = 0;

@@ -85,7 +85,10 @@ internal static class ActionsPhase
         var needStop = false;
         var moving = current is not null && p.AssignedTo is not null && current != p.AssignedTo && p.NextRole >= Role.Started;
         if (moving) needStop = true;
-        if (p.RunningOn.Count > 1) needStop = true;
+        // Fencing devices do not need fencing to be recovered, so copies on nodes being fenced do not count.
+        var activeCount = p.Definition.Class == ResourceClass.Stonith ? p.RunningOn.Count(n => !n.Unclean) : p.RunningOn.Count;
+        if (activeCount > 1) needStop = true;
+        if (!moving && !p.Failed && current is not null && current == p.AssignedTo && DefinitionChanged(p, current)) needStop = true;
         if (!moving && p.Failed) needStop = true;
         else if (!moving && p.Blocked) needStop = true;
 
@@ -137,6 +140,27 @@ internal static class ActionsPhase
             }
     }
 
+    /// <summary>
+    /// Whether the resource's parameters differ from those its running instance was started with (Pacemaker's
+    /// operation digest); a change limited to reloadable parameters marks it for reload instead.
+    /// </summary>
+    private static bool DefinitionChanged(PrimitiveNode p, NodeInfo node)
+    {
+        if (!p.LastStart.TryGetValue(node, out var start) || start.Digest is null) return false;
+        if (OperationDigest.Compute(p.Definition.Parameters) == start.Digest) return false;
+        if (start.RestartDigest is not null && start.ForceRestartParameters is not null)
+        {
+            var restartOnly = start.ForceRestartParameters.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+            var restartParameters = p.Definition.Parameters.Where(kv => restartOnly.Contains(kv.Key));
+            if (OperationDigest.Compute(restartParameters) == start.RestartDigest)
+            {
+                p.Reload = true;
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static Role Step(Role from, Role to)
     {
         static int Rank(Role r) => r switch { Role.Stopped => 0, Role.Started or Role.Unpromoted => 1, Role.Promoted => 2, _ => 0 };
@@ -151,6 +175,8 @@ internal static class ActionsPhase
     {
         foreach (var node in p.RunningOn)
         {
+            // A fencing device on a node being fenced simply goes away with the node.
+            if (node.Unclean && p.Definition.Class == ResourceClass.Stonith && p.RunningOn.Any(n => !n.Unclean)) continue;
             var stop = GetOrCreate(ws, p, "stop", node, optional);
             if (p.AssignedTo is null) stop.SetReason("node availability", overwrite: true);
             if (!p.Managed) stop.Runnable = false;

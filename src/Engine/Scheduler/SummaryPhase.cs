@@ -67,7 +67,11 @@ internal static class SummaryPhase
         if (role == p.NextRole)
         {
             if (next is null) return;
-            if (start is null || (start.Optional && (start.Runnable || current is null)))
+            if (p.Reload && current == next && (start is null || start.Optional))
+            {
+                Emit(ChangeVerb.Reload, current, next, start ?? stop, null);
+            }
+            else if (start is null || (start.Optional && (start.Runnable || current is null)))
             {
                 if (demote is { Optional: false } && promote is { Optional: false })
                     Emit(ChangeVerb.RePromote, current, next, promote, demote);

@@ -42,6 +42,7 @@ internal static class UnpackHistoryPhase
             // Nothing is done to resources on a node in maintenance mode.
             if (node.Maintenance) target.Managed = false;
             if (!target.RunningOn.Contains(node)) target.RunningOn.Add(node);
+            if (outcome.LastStart is not null) target.LastStart[node] = outcome.LastStart;
             if (outcome.Role > target.Role) target.Role = outcome.Role;
         }
         switch (outcome.OnFail)
@@ -76,11 +77,15 @@ internal static class UnpackHistoryPhase
         NodeScoresPhase.AddBan(banned, node);
     }
 
-    private sealed record Outcome(Role Role, FailResponse OnFail, List<NodeInfo> BannedHere);
+    private sealed record Outcome(Role Role, FailResponse OnFail, List<NodeInfo> BannedHere)
+    {
+        public OperationRecord? LastStart { get; set; }
+    }
 
     private static Outcome Evaluate(WorkingSet ws, NodeInfo node, ResourceHistory history)
     {
         var role = Role.Unknown;
+        OperationRecord? lastStart = null;
         var onFail = FailResponse.Ignore;
         var banned = new List<NodeInfo>();
         var definition = ws.Config.FindPrimitive(history.ResourceId) ?? ws.Config.FindPrimitive(BaseId(history.ResourceId));
@@ -125,6 +130,7 @@ internal static class UnpackHistoryPhase
                 {
                     case "start" or "migrate_from":
                         role = Role.Started;
+                        lastStart = op;
                         break;
                     case "migrate_to":
                         role = Max(role, Role.Started);
@@ -168,7 +174,7 @@ internal static class UnpackHistoryPhase
             };
         }
         if (role == Role.Unknown) role = Role.Stopped;
-        return new Outcome(role, onFail, banned);
+        return new Outcome(role, onFail, banned) { LastStart = lastStart };
     }
 
     private static Role Max(Role a, Role b) => a > b ? a : b;
@@ -246,7 +252,8 @@ internal static class UnpackHistoryPhase
         if (ws.ById.TryGetValue(history.ResourceId, out var existing) && existing is PrimitiveNode known && known.Orphan) return known;
         ResourceClassNames.TryParse(history.Class, out var cls);
         var definition = new Primitive(history.ResourceId, cls, history.Provider, history.Type ?? "unknown", Attributes.Empty, Attributes.Empty, []);
-        var orphan = new PrimitiveNode(history.ResourceId, null, definition) { Orphan = true };
+        // stop-orphan-resources=false leaves resources that are no longer configured alone.
+        var orphan = new PrimitiveNode(history.ResourceId, null, definition) { Orphan = true, Managed = ws.Config.Properties.StopOrphanResources };
         orphan.NextRole = Role.Stopped;
         ws.ById[orphan.Id] = orphan;
         ws.Resources.Add(orphan);

@@ -104,8 +104,14 @@ internal sealed class PrimitiveNode(string id, ResourceNode? parent, Primitive d
     public bool Blocked { get; set; }
     public NodeInfo? AssignedTo { get; set; }
     public HashSet<NodeInfo> ProbedOn { get; } = [];
+    /// <summary>The start (or migration) that made the resource active on each node: its digest tells whether
+    /// the definition changed since.</summary>
+    public Dictionary<NodeInfo, OperationRecord> LastStart { get; } = [];
+    /// <summary>Parameters changed in a way the agent can reload without a restart.</summary>
+    public bool Reload { get; set; }
     public override IEnumerable<ResourceNode> Children => [];
-    public override NodeInfo? CurrentNode => RunningOn.Count > 0 ? RunningOn[0] : null;
+    /// <summary>Where the resource runs; a node about to be fenced counts only if there is no other.</summary>
+    public override NodeInfo? CurrentNode => RunningOn.FirstOrDefault(n => !n.Unclean) ?? RunningOn.FirstOrDefault();
     public override bool IsActive => RunningOn.Count > 0;
 }
 
