@@ -13,6 +13,9 @@ internal static class ActionsPhase
     {
         foreach (var rsc in ws.Resources) Create(ws, rsc);
         CreateProbes(ws);
+        foreach (var p in ws.AllPrimitives())
+            foreach (var node in p.AgentChangedOn.Where(n => n.Online))
+                GetOrCreate(ws, p, "clear_failcount", node, optional: false);
     }
 
     private static void Create(WorkingSet ws, ResourceNode rsc)

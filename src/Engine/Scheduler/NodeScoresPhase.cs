@@ -95,6 +95,8 @@ internal static class NodeScoresPhase
     private static void CheckFailureThreshold(PrimitiveNode p, NodeInfo node)
     {
         if (p.MigrationThreshold <= 0 || node.State is null) return;
+        // A resource whose agent changed starts with a clean slate on that node (its fail count is cleared).
+        if (p.AgentChangedOn.Contains(node)) return;
         var failCount = node.State.FailCount(p.HistoryId).Value;
         if (failCount <= 0) return;
         if (p.MigrationThreshold - failCount > 0) return;

@@ -33,6 +33,7 @@ internal static class UnpackHistoryPhase
         var target = FindTarget(ws, node, history, outcome.Role > Role.Stopped);
         if (target is null) return;
         target.ProbedOn.Add(node);
+        if (!target.Orphan && AgentChanged(target.Definition, history)) target.AgentChangedOn.Add(node);
         if (target.Parent is CloneNode clone && !clone.Unique)
             foreach (var p in clone.Primitives()) p.ProbedOn.Add(node);
 
@@ -176,6 +177,11 @@ internal static class UnpackHistoryPhase
         if (role == Role.Unknown) role = Role.Stopped;
         return new Outcome(role, onFail, banned) { LastStart = lastStart };
     }
+
+    private static bool AgentChanged(Primitive definition, ResourceHistory history) =>
+        (history.Type is not null && history.Type != definition.Type)
+        || (history.Class is not null && !string.Equals(history.Class, definition.Class.ToWire(), StringComparison.OrdinalIgnoreCase))
+        || (history.Provider is not null && definition.Provider is not null && history.Provider != definition.Provider);
 
     private static Role Max(Role a, Role b) => a > b ? a : b;
 

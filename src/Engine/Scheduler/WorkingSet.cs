@@ -109,6 +109,8 @@ internal sealed class PrimitiveNode(string id, ResourceNode? parent, Primitive d
     public Dictionary<NodeInfo, OperationRecord> LastStart { get; } = [];
     /// <summary>Parameters changed in a way the agent can reload without a restart.</summary>
     public bool Reload { get; set; }
+    /// <summary>Nodes whose history was recorded for a different agent: their fail counts are cleared.</summary>
+    public HashSet<NodeInfo> AgentChangedOn { get; } = [];
     public override IEnumerable<ResourceNode> Children => [];
     /// <summary>Where the resource runs; a node about to be fenced counts only if there is no other.</summary>
     public override NodeInfo? CurrentNode => RunningOn.FirstOrDefault(n => !n.Unclean) ?? RunningOn.FirstOrDefault();
