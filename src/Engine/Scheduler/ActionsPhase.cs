@@ -91,7 +91,8 @@ internal static class ActionsPhase
         // Fencing devices do not need fencing to be recovered, so copies on nodes being fenced do not count.
         var activeCount = p.Definition.Class == ResourceClass.Stonith ? p.RunningOn.Count(n => !n.Unclean) : p.RunningOn.Count;
         if (activeCount > 1) needStop = true;
-        if (!moving && !p.Failed && current is not null && current == p.AssignedTo && DefinitionChanged(p, current)) needStop = true;
+        var definitionChanged = !moving && !p.Failed && current is not null && current == p.AssignedTo && DefinitionChanged(p, current);
+        if (definitionChanged) needStop = true;
         if (!moving && p.Failed) needStop = true;
         else if (!moving && p.Blocked) needStop = true;
 
@@ -133,6 +134,10 @@ internal static class ActionsPhase
             }
             role = next;
         }
+
+        // Agents without parameters (LSB, systemd) get no reason: Pacemaker only names the change for OCF and fencing agents.
+        if (definitionChanged && p.Definition.Class is ResourceClass.Ocf or ResourceClass.Stonith && p.FindAction("start", p.AssignedTo) is { } restarted)
+            restarted.SetReason("resource definition change", overwrite: false);
 
         foreach (var start in p.Actions.Where(a => a.Task == "start" && !a.Optional && a.Node is not null).ToList())
             foreach (var op in p.Definition.Operations.Where(o => o.Name == "monitor" && o.IsRecurring && o.Enabled && o.Role is null or Role.Started))
