@@ -32,7 +32,8 @@ internal sealed record ProcStat(int Pid, char State, int ProcessGroupId, int Ses
         return new ProcStat(pid, f[0][0], pgrp, session, start);
     }
 
-    /// <summary>Live (non-zombie) processes whose process group is <paramref name="processGroupId"/>.</summary>
+    /// <summary>Live (non-zombie) processes of the process group <paramref name="processGroupId"/> that HaApi created with
+    /// setsid, so the group also leads its session. Requiring both keeps a recycled id from matching someone else's group.</summary>
     public static IReadOnlyList<int> GroupMembers(int processGroupId, string procRoot = "/proc")
     {
         var members = new List<int>();
@@ -40,7 +41,7 @@ internal sealed record ProcStat(int Pid, char State, int ProcessGroupId, int Ses
         {
             if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)) continue;
             var stat = TryRead(pid, procRoot);
-            if (stat is { IsZombie: false } && stat.ProcessGroupId == processGroupId) members.Add(pid);
+            if (stat is { IsZombie: false } && stat.ProcessGroupId == processGroupId && stat.SessionId == processGroupId) members.Add(pid);
         }
         return members;
     }
