@@ -30,7 +30,8 @@ internal sealed class AgentProcess
     {
         _captureDirectory = captureDirectory;
         _outputLimitBytes = outputLimitBytes;
-        Directory.CreateDirectory(captureDirectory);
+        PrivateDirectory.Create(Path.GetDirectoryName(captureDirectory)!);
+        PrivateDirectory.Create(captureDirectory);
     }
 
     public async Task<AgentProcessResult> RunAsync(

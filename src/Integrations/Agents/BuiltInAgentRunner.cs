@@ -18,7 +18,7 @@ public sealed class BuiltInAgentRunner : IResourceAgentRunner, IDisposable
     public BuiltInAgentRunner(AgentRunnerOptions options)
     {
         options.Validate();
-        Directory.CreateDirectory(options.StateDirectory);
+        PrivateDirectory.Create(options.StateDirectory);
         // Health checks must reach exactly the URL configured: no proxy from the environment, no redirects, no pooling
         // that would hide a restarted service behind a stale connection.
         _http = new HttpClient(new SocketsHttpHandler

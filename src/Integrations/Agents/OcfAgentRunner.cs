@@ -22,7 +22,8 @@ public sealed class OcfAgentRunner : IResourceAgentRunner
         _options = options;
         _shimDirectory = Path.Combine(options.RunDirectory, "bin");
         _attributeDirectory = Path.Combine(options.RunDirectory, "attributes");
-        Directory.CreateDirectory(_attributeDirectory);
+        PrivateDirectory.Create(options.RunDirectory);
+        PrivateDirectory.Create(_attributeDirectory);
         CrmAttributeShim.Install(_shimDirectory);
         _process = new AgentProcess(Path.Combine(options.RunDirectory, "output"), options.OutputLimitBytes);
     }
