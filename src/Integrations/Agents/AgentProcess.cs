@@ -3,8 +3,11 @@ using System.Text;
 
 namespace HaApi.Integrations.Agents;
 
-/// <summary>What one agent process did. Stdout/Stderr are bounded; ExitCode is meaningless when TimedOut or Cancelled.</summary>
-internal sealed record AgentProcessResult(int ExitCode, bool TimedOut, bool Cancelled, string Stdout, string Stderr, TimeSpan Duration);
+/// <summary>What one agent process did. Stdout/Stderr are bounded; ExitCode is meaningless when TimedOut, Cancelled or
+/// LaunchError is set. LaunchError: the agent could not even be started (no setsid, no process slots) — an execution
+/// error, not an agent result.</summary>
+internal sealed record AgentProcessResult(int ExitCode, bool TimedOut, bool Cancelled, string Stdout, string Stderr, TimeSpan Duration,
+    string? LaunchError = null);
 
 /// <summary>
 /// Runs one agent call the way Pacemaker's executor does: in a session (and process group) of its own, stdin
@@ -39,7 +42,7 @@ internal sealed class AgentProcess
         TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (!File.Exists(SetsidPath))
-            throw new InvalidOperationException($"{SetsidPath} not found: install util-linux, HaApi needs it to run agents in their own session");
+            return Failed($"{SetsidPath} not found: install util-linux, HaApi needs it to run agents in their own session");
         var id = Guid.NewGuid().ToString("N");
         var outPath = Path.Combine(_captureDirectory, id + ".out");
         var errPath = Path.Combine(_captureDirectory, id + ".err");
@@ -53,7 +56,11 @@ internal sealed class AgentProcess
         var clock = Stopwatch.StartNew();
         try
         {
-            using var process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {executable}");
+            Process? started;
+            try { started = Process.Start(psi); }
+            catch (System.ComponentModel.Win32Exception e) { return Failed($"could not start {executable}: {e.Message}"); }
+            if (started is null) return Failed($"could not start {executable}");
+            using var process = started;
             var pid = process.Id;
             bool timedOut = false, cancelled = false;
             using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
@@ -78,6 +85,8 @@ internal sealed class AgentProcess
             TryDelete(errPath);
         }
     }
+
+    private static AgentProcessResult Failed(string why) => new(-1, false, false, "", "", TimeSpan.Zero, why);
 
     /// <summary>SIGKILL to the agent's process group, repeated until the agent itself is reaped (as Pacemaker retries).</summary>
     private static async Task KillGroupAsync(Process process, int pid)

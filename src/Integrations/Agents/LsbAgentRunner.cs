@@ -58,6 +58,8 @@ public sealed class LsbAgentRunner : IResourceAgentRunner
         var action = request.Action == OperationNames.Monitor ? "status" : request.Action;
         var env = new Dictionary<string, string> { ["PATH"] = OcfEnvironment.SystemPath, ["LC_ALL"] = "C" };
         var run = await _process.RunAsync(path, [action], env, request.Timeout, cancellationToken).ConfigureAwait(false);
+        if (run.LaunchError is not null)
+            return new OperationResult(1, ExecutionStatus.Error, run.LaunchError, run.Duration);
         if (run.Cancelled)
             return new OperationResult(1, ExecutionStatus.Cancelled, $"lsb:{type} {action} was cancelled", run.Duration, run.Stdout, run.Stderr);
         if (run.TimedOut)

@@ -51,6 +51,8 @@ public sealed class OcfAgentRunner : IResourceAgentRunner
             if (invalid is not null) return Fail(OcfExitCode.NotConfigured, ExecutionStatus.ErrorFatal, invalid);
 
             var run = await _process.RunAsync(path, [request.Action], env, request.Timeout, cancellationToken).ConfigureAwait(false);
+            if (run.LaunchError is not null)
+                return new OperationResult((int)OcfExitCode.GenericError, ExecutionStatus.Error, run.LaunchError, run.Duration);
             var updates = CrmAttributeShim.ReadUpdates(attributeFile);
             if (run.Cancelled)
                 return new OperationResult((int)OcfExitCode.GenericError, ExecutionStatus.Cancelled,

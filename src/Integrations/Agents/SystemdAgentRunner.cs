@@ -91,6 +91,7 @@ public sealed class SystemdAgentRunner : IResourceAgentRunner
 
     private static OperationResult? Interrupted(AgentProcessResult run, OperationRequest request, string unit, Stopwatch clock)
     {
+        if (run.LaunchError is not null) return Result(OcfExitCode.GenericError, ExecutionStatus.Error, run.LaunchError, clock.Elapsed);
         if (run.Cancelled) return Result(OcfExitCode.GenericError, ExecutionStatus.Cancelled, $"systemd:{unit} {request.Action} was cancelled", clock.Elapsed, run);
         if (run.TimedOut)
             return Result(OcfExitCode.GenericError, ExecutionStatus.TimedOut, $"systemd:{unit} {request.Action} timed out after {Duration.Format(request.Timeout)}", clock.Elapsed, run);
