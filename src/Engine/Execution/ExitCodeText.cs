@@ -18,7 +18,7 @@ public static class ExitCodeText
         7 => "not running",
         8 => "promoted",
         9 => "promoted (failed)",
-        190 => "degraded",
+        190 => "OCF_DEGRADED", // sic: Pacemaker 2.1 has no friendlier text for it
         191 => "promoted (degraded)",
         _ => "unknown",
     };

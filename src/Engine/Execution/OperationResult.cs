@@ -34,7 +34,7 @@ public enum ExecutionStatus
 
 /// <summary>The outcome of one agent action.</summary>
 /// <param name="Output">The agent's standard output, truncated to the runner's bound.</param>
-/// <param name="ErrorOutput">The agent's standard error (without the exit-reason lines), truncated.</param>
+/// <param name="ErrorOutput">The agent's standard error (its tail, where the exit reason is), truncated.</param>
 /// <param name="AttributeUpdates">Node attributes the agent set or deleted during the action through
 /// crm_attribute/crm_master (promotion scores of promotable agents), in call order.</param>
 public sealed record OperationResult(

@@ -15,7 +15,7 @@ public class ExitCodeTextTests
     [InlineData(7, "not running")]
     [InlineData(8, "promoted")]
     [InlineData(9, "promoted (failed)")]
-    [InlineData(190, "degraded")]
+    [InlineData(190, "OCF_DEGRADED")]
     [InlineData(191, "promoted (degraded)")]
     [InlineData(77, "unknown")]
     public void Exit_codes_read_as_Pacemaker_prints_them(int rc, string text)
