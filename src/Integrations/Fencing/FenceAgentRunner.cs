@@ -36,9 +36,10 @@ public sealed partial class FenceAgentRunner(FenceAgentRunnerOptions options) : 
         try { input = BuildStdin(device, request); }
         catch (ArgumentException ex) { return Fail(device, ex.Message); }
 
-        var environment = Environment.GetEnvironmentVariables().Keys.Cast<string>()
+        var stripped = Environment.GetEnvironmentVariables().Keys.Cast<string>()
             .Where(k => k.StartsWith("PCMK_", StringComparison.Ordinal)).Concat(StrippedEnvironment).Distinct();
-        var run = await AgentProcess.RunAsync(path, input, new Dictionary<string, string>(), environment,
+        var extra = options.Environment.Where(e => !e.Key.StartsWith("PCMK_", StringComparison.Ordinal)).ToDictionary();
+        var run = await AgentProcess.RunAsync(path, input, extra, stripped,
             request.Timeout, options.MaxOutputBytes, cancellationToken);
 
         var stdout = SecretRedactor.Redact(run.Stdout, device.Parameters);
