@@ -33,7 +33,29 @@ public sealed class Fencer
 
     public FencingHistory History => _history;
 
-    public async Task<FencingOutcome> FenceAsync(ClusterConfig config, string target, FenceAction action, string origin,
+    /// <summary>
+    /// Fences target. A request identical (target and action) to one already running joins it instead of fencing
+    /// again, as Pacemaker merges duplicate requests: two reboots in a row would bring the node back up and down.
+    /// </summary>
+    public Task<FencingOutcome> FenceAsync(ClusterConfig config, string target, FenceAction action, string origin,
+        CancellationToken cancellationToken)
+    {
+        var key = (target, action);
+        lock (_inFlight)
+        {
+            if (_inFlight.TryGetValue(key, out var running)) return running.WaitAsync(cancellationToken);
+            var task = FenceOnceAsync(config, target, action, origin, cancellationToken);
+            if (task.IsCompleted) return task;
+            _inFlight[key] = task;
+            _ = task.ContinueWith(_ => { lock (_inFlight) _inFlight.Remove(key); }, CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            return task;
+        }
+    }
+
+    private readonly Dictionary<(string Target, FenceAction Action), Task<FencingOutcome>> _inFlight = [];
+
+    private async Task<FencingOutcome> FenceOnceAsync(ClusterConfig config, string target, FenceAction action, string origin,
         CancellationToken cancellationToken)
     {
         var started = _time.GetUtcNow();
@@ -154,8 +176,8 @@ public sealed class Fencer
             if (delay > TimeSpan.Zero) await Task.Delay(delay, _time, ct);
         }
 
-        var budget = device.Timeout ?? config.Properties.StonithTimeout;
-        var policy = FenceRetryPolicy.For(retry ? device.Retries : 1, budget, _options.RetryPause);
+        var budget = DeviceTimeout(config, device, action);
+        var policy = FenceRetryPolicy.For(retry ? DeviceRetries(device, action) : 1, budget, _options.RetryPause);
         var clock = Stopwatch.StartNew();
         var attempt = 0;
         while (true)
@@ -168,6 +190,18 @@ public sealed class Fencer
             await Task.Delay(policy.Pause, _time, ct);
         }
     }
+
+    /// <summary>pcmk_&lt;action&gt;_timeout when set, else the device's timeout, else stonith-timeout.</summary>
+    private static TimeSpan DeviceTimeout(ClusterConfig config, FenceDevice device, FenceAction action) =>
+        device.Parameters.TryGetValue($"pcmk_{action.ToAgentName()}_timeout", out var text) && Duration.TryParse(text, out var t) && t > TimeSpan.Zero
+            ? t
+            : device.Timeout ?? config.Properties.StonithTimeout;
+
+    /// <summary>pcmk_&lt;action&gt;_retries when set, else the device's retries (pcmk_off_retries etc. default 2).</summary>
+    private static int DeviceRetries(FenceDevice device, FenceAction action) =>
+        device.Parameters.TryGetValue($"pcmk_{action.ToAgentName()}_retries", out var text) && int.TryParse(text, out var n) && n >= 0
+            ? Math.Max(1, n)
+            : device.Retries;
 
     private async Task<FenceResult> AttemptAsync(IFenceDeviceRunner runner, FenceDevice device, FenceRequest request, CancellationToken ct)
     {

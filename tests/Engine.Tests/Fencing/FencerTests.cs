@@ -180,3 +180,44 @@ public class FencerTests
         Assert.Null(history.LastSuccess("n1"));
     }
 }
+
+public class FencerMergingAndParameterTests
+{
+    [Fact]
+    public async Task A_duplicate_request_while_one_is_running_joins_it_instead_of_fencing_twice()
+    {
+        var release = new TaskCompletionSource();
+        var runner = new FakeFenceRunner(async (d, r, n) => { await release.Task; return FakeFenceRunner.Ok(d); });
+        var fencer = new Fencer([runner], new FencerOptions("node9"), TimeProvider.System, new Random(1), new FencingHistory());
+        var config = FencingConfig.With([FencingConfig.Device("ipmi", hosts: ["node1"])]);
+
+        var first = fencer.FenceAsync(config, "node1", FenceAction.Reboot, "node9", CancellationToken.None);
+        var second = fencer.FenceAsync(config, "node1", FenceAction.Reboot, "node8", CancellationToken.None);
+        var other = fencer.FenceAsync(config, "node1", FenceAction.Off, "node9", CancellationToken.None);
+        release.SetResult();
+
+        Assert.Same(await first, await second);
+        Assert.True((await other).Success);
+        Assert.Equal(2, runner.Calls.Count);
+        Assert.Equal(2, fencer.History.Snapshot().Length);
+    }
+
+    [Fact]
+    public async Task Per_action_timeout_and_retries_parameters_override_the_device_defaults()
+    {
+        var runner = new FakeFenceRunner((d, r, n) => Task.FromResult(FakeFenceRunner.Fail(d)));
+        var fencer = new Fencer([runner], new FencerOptions("node9") { RetryPause = TimeSpan.Zero }, TimeProvider.System, new Random(1), new FencingHistory());
+        var device = FencingConfig.Device("ipmi", hosts: ["node1"], retries: 2) with
+        {
+            Parameters = Model.Attributes.From([new("pcmk_off_timeout", "7s"), new("pcmk_off_retries", "4")]),
+        };
+
+        await fencer.FenceAsync(FencingConfig.With([device]), "node1", FenceAction.Off, "node9", CancellationToken.None);
+        Assert.Equal(4, runner.Calls.Count);
+        Assert.Equal(TimeSpan.FromSeconds(7), runner.Calls.First().Request.Timeout);
+
+        await fencer.FenceAsync(FencingConfig.With([device]), "node1", FenceAction.On, "node9", CancellationToken.None);
+        Assert.Equal(6, runner.Calls.Count); // on: the device's own 2 attempts, 5s
+        Assert.Equal(TimeSpan.FromSeconds(5), runner.Calls.ElementAt(4).Request.Timeout);
+    }
+}
