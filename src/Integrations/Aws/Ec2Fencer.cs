@@ -71,7 +71,7 @@ public sealed class Ec2Fencer : IFenceDeviceRunner
             var hint = ex.Kind == Ec2ErrorKind.Auth
                 ? " (check the access key, secret key and IAM permissions ec2:DescribeInstances, ec2:StopInstances, ec2:StartInstances)"
                 : "";
-            return Result(device, false, $"{request.Action.ToAgentName()} {request.Target}: {ex.Message}{hint}", clock, ex.RequestId is null ? null : 1);
+            return Result(device, false, $"{request.Action.ToAgentName()} {request.Target}: {ex.Message}{hint}", clock);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

@@ -51,26 +51,14 @@ public static partial class AgentProcess
 
         var stdout = ReadBoundedAsync(process.StandardOutput.BaseStream, maxOutputBytes);
         var stderr = ReadBoundedAsync(process.StandardError.BaseStream, maxOutputBytes);
-        try
-        {
-            if (stdin is not null)
-            {
-                var bytes = Encoding.UTF8.GetBytes(stdin);
-                await process.StandardInput.BaseStream.WriteAsync(bytes, cancellationToken);
-            }
-            process.StandardInput.Close();
-        }
-        catch (IOException)
-        {
-            // The agent exited without reading its input; its exit code tells the story.
-        }
-
         var timedOut = false;
         using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
             deadline.CancelAfter(timeout);
             try
             {
+                // Under the deadline too: an agent that never reads a large stdin must not block us on a full pipe.
+                await WriteStdinAsync(process, stdin, deadline.Token);
                 await process.WaitForExitAsync(deadline.Token);
             }
             catch (OperationCanceledException)
@@ -85,8 +73,20 @@ public static partial class AgentProcess
 
         var outText = await Drain(stdout);
         var errText = await Drain(stderr);
-        if (timedOut) KillGroup(pgid, process);
         return new AgentProcessResult(timedOut || !process.HasExited ? null : process.ExitCode, timedOut, outText, errText, clock.Elapsed);
+    }
+
+    private static async Task WriteStdinAsync(Process process, string? stdin, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (stdin is not null) await process.StandardInput.BaseStream.WriteAsync(Encoding.UTF8.GetBytes(stdin), cancellationToken);
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // The agent exited without reading its input; its exit code tells the story.
+        }
     }
 
     private static void KillGroup(int pgid, Process process)
