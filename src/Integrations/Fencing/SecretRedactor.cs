@@ -1,4 +1,4 @@
-using System.Text.RegularExpressions;
+using HaApi.Engine.Config;
 
 namespace HaApi.Integrations.Fencing;
 
@@ -7,14 +7,13 @@ namespace HaApi.Integrations.Fencing;
 /// runner. Fence agents echo unknown options back on stderr ("Ignoring unknown option 'secret_key=...'"), so anything
 /// an agent prints is suspect.
 /// </summary>
-public static partial class SecretRedactor
+public static class SecretRedactor
 {
-    public const string Mask = "***";
+    public const string Mask = SecretParameters.Mask;
 
-    [GeneratedRegex("pass|secret|key|token|community|credential", RegexOptions.IgnoreCase)]
-    private static partial Regex SecretName();
-
-    public static bool IsSecret(string parameterName) => SecretName().IsMatch(parameterName);
+    /// <summary>The engine's notion of a secret parameter, plus anything ending in "key" (agents' secret_key, api_key...).</summary>
+    public static bool IsSecret(string parameterName) =>
+        SecretParameters.IsSecret(parameterName) || parameterName.EndsWith("key", StringComparison.OrdinalIgnoreCase);
 
     public static string Redact(string text, IEnumerable<KeyValuePair<string, string>> parameters)
     {
