@@ -209,7 +209,7 @@ public class FencerMergingAndParameterTests
         var fencer = new Fencer([runner], new FencerOptions("node9") { RetryPause = TimeSpan.Zero }, TimeProvider.System, new Random(1), new FencingHistory());
         var device = FencingConfig.Device("ipmi", hosts: ["node1"], retries: 2) with
         {
-            Parameters = Model.Attributes.From([new("pcmk_off_timeout", "7s"), new("pcmk_off_retries", "4")]),
+            Parameters = HaApi.Engine.Model.Attributes.From([new("pcmk_off_timeout", "7s"), new("pcmk_off_retries", "4")]),
         };
 
         await fencer.FenceAsync(FencingConfig.With([device]), "node1", FenceAction.Off, "node9", CancellationToken.None);
