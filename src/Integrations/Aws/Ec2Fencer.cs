@@ -187,50 +187,45 @@ public sealed class Ec2Fencer : IFenceDeviceRunner
                   + " (self-fence race guard: a node being stopped must not fence its peer)";
         }
 
+        /// <summary>
+        /// Drives the instance to wanted ("stopped" or "running") within power_timeout. The Stop/Start call is issued
+        /// only from the settled opposite state (running, resp. stopped): from a transitional state EC2 answers
+        /// IncorrectInstanceState, so we wait for it to settle. The call is re-issued (bounded) if the instance is
+        /// seen settled-opposite again, because DescribeInstances is eventually consistent right after a call and
+        /// someone may have started the instance again behind our back.
+        /// </summary>
         private async Task<FenceResult> PowerAsync(string id, string wanted)
         {
+            const int maxCalls = 3;
             var started = clock.Elapsed;
-            var instance = await client.DescribeInstanceAsync(id, ct)
-                           ?? throw new Ec2Exception("InvalidInstanceID.NotFound", $"instance {id} ({request.Target}) does not exist in {client.Endpoint.Host}", 400, null);
-            if (instance.StateName == wanted)
-                return Result(device, true, $"{id} ({request.Target}) already {wanted}", clock);
-            if (wanted == Ec2Instance.Stopped && instance.StateName == Ec2Instance.Terminated)
-                return Result(device, true, $"{id} ({request.Target}) is terminated", clock);
-            if (wanted == Ec2Instance.Running && instance.StateName == "stopping")
-            {
-                // StartInstances would fail with IncorrectInstanceState: let the stop finish first.
-                var stopped = await PollAsync(id, Ec2Instance.Stopped, started);
-                if (stopped is not null) return Result(device, false, stopped, clock);
-            }
-
-            try
-            {
-                if (wanted == Ec2Instance.Stopped) await client.StopInstanceAsync(id, force: true, p.SkipOsShutdown, ct);
-                else await client.StartInstanceAsync(id, ct);
-            }
-            catch (Ec2Exception ex) when (ex.Kind == Ec2ErrorKind.IncorrectState)
-            {
-                // A transition is already under way (e.g. someone else stopping it): the state decides, so keep polling.
-            }
-
-            var failure = await PollAsync(id, wanted, started);
-            return failure is null
-                ? Result(device, true, $"{id} ({request.Target}) {wanted} after {(clock.Elapsed - started).TotalSeconds:0.0}s", clock)
-                : Result(device, false, failure, clock);
-        }
-
-        /// <summary>Null when the instance reached the state within power_timeout, else why not.</summary>
-        private async Task<string?> PollAsync(string id, string wanted, TimeSpan started)
-        {
-            string last = "unknown";
-            while (true)
+            var opposite = wanted == Ec2Instance.Stopped ? Ec2Instance.Running : Ec2Instance.Stopped;
+            var calls = 0;
+            for (var poll = 0; ; poll++)
             {
                 var instance = await client.DescribeInstanceAsync(id, ct);
-                last = instance?.StateName ?? "not found";
-                if (last == wanted) return null;
-                if (wanted == Ec2Instance.Stopped && last == Ec2Instance.Terminated) return null;
+                if (instance is null)
+                    throw new Ec2Exception("InvalidInstanceID.NotFound", $"instance {id} ({request.Target}) does not exist in {client.Endpoint.Host}", 400, null);
+                var state = instance.StateName;
+                if (state == wanted || (wanted == Ec2Instance.Stopped && state == Ec2Instance.Terminated))
+                    return Result(device, true, calls == 0
+                        ? $"{id} ({request.Target}) already {state}"
+                        : $"{id} ({request.Target}) {state} after {(clock.Elapsed - started).TotalSeconds:0.0}s", clock);
+
+                if (state == opposite && calls < maxCalls)
+                {
+                    calls++;
+                    try
+                    {
+                        if (wanted == Ec2Instance.Stopped) await client.StopInstanceAsync(id, force: true, p.SkipOsShutdown, ct);
+                        else await client.StartInstanceAsync(id, ct);
+                    }
+                    catch (Ec2Exception ex) when (ex.Kind == Ec2ErrorKind.IncorrectState)
+                    {
+                        // The state moved between our read and the call: the next poll decides.
+                    }
+                }
                 if (clock.Elapsed - started + p.PollInterval > p.PowerTimeout)
-                    return $"{id} ({request.Target}) still {last} after power_timeout {Duration.Format(p.PowerTimeout)} (waiting for {wanted})";
+                    return Result(device, false, $"{id} ({request.Target}) still {state} after power_timeout {Duration.Format(p.PowerTimeout)} (waiting for {wanted})", clock);
                 await Task.Delay(p.PollInterval, owner._time, ct);
             }
         }

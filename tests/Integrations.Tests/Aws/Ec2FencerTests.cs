@@ -241,3 +241,52 @@ public class Ec2FencerTests(ITestOutputHelper output)
         Assert.Equal("stopped", ec2.StateOf(Peer));
     }
 }
+
+public class Ec2FencerTransitionTests
+{
+    private const string Peer = "i-0bbbbbbbbbbbbbbb2";
+    private static readonly HttpClient Http = new() { Timeout = Timeout.InfiniteTimeSpan };
+
+    private static FenceDevice Device(Ec2Double ec2) =>
+        new("ec2", FenceDevice.Ec2Agent,
+            Attributes.From([new("region", Ec2Double.Region), new("endpoint", ec2.Endpoint.ToString()), new("access_key", Ec2Double.AccessKey),
+                             new("secret_key", Ec2Double.SecretKey), new("skip_race_check", "true"), new("poll_interval", "50ms"), new("power_timeout", "5s")]),
+            HostMapSyntax.Parse($"node2:{Peer}"), ImmutableArray<string>.Empty);
+
+    private static Ec2Client Client(Ec2Double ec2) =>
+        new(Http, new Ec2ClientOptions(Ec2Double.Region) { Endpoint = ec2.Endpoint },
+            new StaticAwsCredentialProvider(new AwsCredentials(Ec2Double.AccessKey, Ec2Double.SecretKey)));
+
+    private static Task<FenceResult> Fence(Ec2Double ec2, FenceAction action, double timeoutSeconds = 10) =>
+        new Ec2Fencer(Http).FenceAsync(Device(ec2), new FenceRequest("node2", action, "node1", TimeSpan.FromSeconds(timeoutSeconds)), CancellationToken.None);
+
+    [Fact]
+    public async Task On_while_the_instance_is_still_stopping_waits_for_stopped_then_starts_it()
+    {
+        using var ec2 = new Ec2Double { StopDelay = TimeSpan.FromMilliseconds(400), StartDelay = TimeSpan.FromMilliseconds(100) };
+        ec2.AddInstance(Peer, "node2");
+        await Client(ec2).StopInstanceAsync(Peer, force: true, skipOsShutdown: true, CancellationToken.None);
+        Assert.Equal("stopping", ec2.StateOf(Peer));
+
+        var on = await Fence(ec2, FenceAction.On);
+
+        Assert.True(on.Success, on.Reason);
+        Assert.Equal(["running", "stopping", "stopped", "pending", "running"], ec2.HistoryOf(Peer));
+        Assert.Equal(1, ec2.Actions.Count(a => a == "StartInstances"));
+    }
+
+    [Fact]
+    public async Task Off_while_the_instance_is_still_starting_waits_for_running_then_stops_it()
+    {
+        using var ec2 = new Ec2Double { StopDelay = TimeSpan.FromMilliseconds(100), StartDelay = TimeSpan.FromMilliseconds(400) };
+        ec2.AddInstance(Peer, "node2", "stopped");
+        await Client(ec2).StartInstanceAsync(Peer, CancellationToken.None);
+        Assert.Equal("pending", ec2.StateOf(Peer));
+
+        var off = await Fence(ec2, FenceAction.Off);
+
+        Assert.True(off.Success, off.Reason);
+        Assert.Equal("stopped", ec2.StateOf(Peer));
+        Assert.Equal(1, ec2.Actions.Count(a => a == "StopInstances"));
+    }
+}

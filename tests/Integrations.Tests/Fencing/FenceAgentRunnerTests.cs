@@ -53,26 +53,6 @@ public class FenceAgentRunnerTests
     }
 
     [Fact]
-    public async Task Agent_receives_action_nodename_mapped_port_and_device_parameters_but_no_pcmk_keys_or_PCMK_service()
-    {
-        using var dir = new TempDir();
-        dir.Script("fence_recorder", $"cat > {dir.File("stdin")}\nenv > {dir.File("env")}\necho 'Success: Powered OFF'\n");
-        var runner = new FenceAgentRunner(new FenceAgentRunnerOptions { AgentDirectory = dir.Path });
-        var device = Make("rec", "fence_recorder",
-            [P("ipaddr", "10.0.0.9"), P("login", "admin"), P("passwd", "s3cr3t-pass"), P("pcmk_host_check", "static-list"),
-             P("pcmk_delay_base", "5s"), P("CRM_meta_timeout", "20000"), P("crm_feature_set", "3.10.0"), P("action", "reboot")],
-            hostMap: "node2:i-0bbbbbbbbbbbbbbb2");
-        Environment.SetEnvironmentVariable("PCMK_service", "pacemaker-fenced");
-
-        var result = await runner.FenceAsync(device, Request("node2", FenceAction.Off), CancellationToken.None);
-
-        Assert.True(result.Success, result.Reason);
-        var stdin = File.ReadAllLines(dir.File("stdin"));
-        Assert.Equal(["action=off", "nodename=node2", "port=i-0bbbbbbbbbbbbbbb2", "ipaddr=10.0.0.9", "login=admin", "passwd=s3cr3t-pass"], stdin);
-        Assert.DoesNotContain(File.ReadAllLines(dir.File("env")), l => l.StartsWith("PCMK_service=", StringComparison.Ordinal));
-    }
-
-    [Fact]
     public async Task Host_argument_and_action_overrides_follow_pcmk_host_argument_and_pcmk_action_action()
     {
         using var dir = new TempDir();

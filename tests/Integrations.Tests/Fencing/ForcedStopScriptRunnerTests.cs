@@ -12,20 +12,6 @@ public class ForcedStopScriptRunnerTests
     private static readonly ForcedStopScriptRunner Runner = new(new FenceAgentRunnerOptions());
 
     [Fact]
-    public async Task Script_gets_the_down_and_local_node_in_both_naming_conventions_and_exit_0_is_success()
-    {
-        using var dir = new TempDir();
-        var script = dir.Script("stop.sh", $"env | grep -E '^(HAAPI_|CLP_SERVER_|PCMK_service)' | sort > {dir.File("env")}\n");
-        Environment.SetEnvironmentVariable("PCMK_service", "pacemaker-fenced");
-
-        var result = await Runner.FenceAsync(Make("fs", FenceDevice.ScriptAgent, [P("script", script)]), Request("node2", FenceAction.Off, origin: "node1"), CancellationToken.None);
-
-        Assert.True(result.Success, result.Reason);
-        Assert.Equal(["CLP_SERVER_DOWN=node2", "CLP_SERVER_LOCAL=node1", "HAAPI_DOWN_NODE=node2", "HAAPI_FENCE_ACTION=off", "HAAPI_LOCAL_NODE=node1"],
-            File.ReadAllLines(dir.File("env")));
-    }
-
-    [Fact]
     public async Task Nonzero_exit_is_a_failure_carrying_the_exit_code_and_last_error_line()
     {
         using var dir = new TempDir();
