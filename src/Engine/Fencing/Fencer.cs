@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Diagnostics;
 using HaApi.Engine.Events;
 using HaApi.Engine.Model;
 using HaApi.Engine.Ports;
@@ -9,7 +8,9 @@ namespace HaApi.Engine.Fencing;
 /// <summary>
 /// Fences one target: plans the levels (FencingTopology), then runs each level's devices through the runner that
 /// handles them, with the device's delay, timeout budget and retries, until a level succeeds. Every outcome goes to
-/// the history and the event sink. Fencing failures are results, not exceptions; only cancellation throws.
+/// the history and the event sink. Fencing failures are results, not exceptions; only cancellation throws. All waiting
+/// and timing goes through the injected TimeProvider and randomness through the injected Random, so a simulation
+/// replays fencing exactly.
 /// </summary>
 public sealed class Fencer
 {
@@ -59,7 +60,7 @@ public sealed class Fencer
         CancellationToken cancellationToken)
     {
         var started = _time.GetUtcNow();
-        var clock = Stopwatch.StartNew();
+        var clock = _time.GetTimestamp();
         var plan = FencingTopology.Plan(config, target);
         _events?.Publish(new FencingStarted(started, _options.LocalNode, target, action.ToAgentName(),
             string.Join(',', plan.Levels.SelectMany(l => l.Devices).Select(d => d.Id).Distinct())));
@@ -89,7 +90,7 @@ public sealed class Fencer
             reason = $"fencing {target} ({action.ToAgentName()}) failed: {string.Join("; ", levelFailures)}";
 
         var outcome = new FencingOutcome(target, action, origin, succeeded is not null, succeeded, attempts.ToImmutable(),
-            reason, started, clock.Elapsed);
+            reason, started, _time.GetElapsedTime(clock));
         _history.Record(outcome);
         _events?.Publish(new FencingCompleted(_time.GetUtcNow(), _options.LocalNode, target, action.ToAgentName(),
             succeeded is null ? null : string.Join(',', plan.Levels.First(l => l.Index == succeeded).Devices.Select(d => d.Id)),
@@ -178,14 +179,14 @@ public sealed class Fencer
 
         var budget = DeviceTimeout(config, device, action);
         var policy = FenceRetryPolicy.For(retry ? DeviceRetries(device, action) : 1, budget, _options.RetryPause);
-        var clock = Stopwatch.StartNew();
+        var clock = _time.GetTimestamp();
         var attempt = 0;
         while (true)
         {
             attempt++;
-            var remaining = attempt == 1 ? policy.Budget : policy.Remaining(clock.Elapsed);
+            var remaining = attempt == 1 ? policy.Budget : policy.Remaining(_time.GetElapsedTime(clock));
             var result = await AttemptAsync(runner, device, new FenceRequest(target, action, origin, remaining), ct);
-            if (!policy.ShouldRetry(attempt, result, clock.Elapsed))
+            if (!policy.ShouldRetry(attempt, result, _time.GetElapsedTime(clock)))
                 return attempt == 1 || result.Success ? result : result with { Reason = $"{result.Reason} (after {attempt} attempts)" };
             await Task.Delay(policy.Pause, _time, ct);
         }
@@ -205,10 +206,10 @@ public sealed class Fencer
 
     private async Task<FenceResult> AttemptAsync(IFenceDeviceRunner runner, FenceDevice device, FenceRequest request, CancellationToken ct)
     {
-        var clock = Stopwatch.StartNew();
+        var clock = _time.GetTimestamp();
         // Runners enforce request.Timeout themselves (killing agents); this is the backstop for one that does not.
-        using var backstop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        backstop.CancelAfter(request.Timeout + _options.RunnerGrace);
+        using var timer = new CancellationTokenSource(request.Timeout + _options.RunnerGrace, _time);
+        using var backstop = CancellationTokenSource.CreateLinkedTokenSource(ct, timer.Token);
         try
         {
             // WaitAsync: a runner that ignores cancellation must not hold fencing hostage either.
@@ -216,13 +217,13 @@ public sealed class Fencer
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            return new FenceResult(false, device.Id, $"timed out after {Duration.Format(request.Timeout)}", clock.Elapsed, TimedOut: true);
+            return new FenceResult(false, device.Id, $"timed out after {Duration.Format(request.Timeout)}", _time.GetElapsedTime(clock), TimedOut: true);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // A runner bug must not stop fencing from trying the next level; the message is the runner's, which by
             // contract holds no credentials.
-            return new FenceResult(false, device.Id, $"runner error: {ex.Message}", clock.Elapsed);
+            return new FenceResult(false, device.Id, $"runner error: {ex.Message}", _time.GetElapsedTime(clock));
         }
     }
 }

@@ -221,3 +221,55 @@ public class FencerMergingAndParameterTests
         Assert.Equal(TimeSpan.FromSeconds(5), runner.Calls.ElementAt(4).Request.Timeout);
     }
 }
+
+public class FencerVirtualTimeTests
+{
+    [Fact]
+    public async Task Random_delay_is_drawn_from_the_seeded_random_and_waited_in_virtual_time()
+    {
+        var time = new ManualTimeProvider();
+        var calledAt = new TaskCompletionSource<TimeSpan>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var runner = new FakeFenceRunner((d, r, n) => { calledAt.TrySetResult(time.Elapsed); return Task.FromResult(FakeFenceRunner.Ok(d)); });
+        var fencer = new Fencer([runner], new FencerOptions("node9"), time, new Random(1234), new FencingHistory());
+        var device = FencingConfig.Device("ipmi", hosts: ["node1"]) with { DelayBase = TimeSpan.FromSeconds(30), DelayMax = TimeSpan.FromSeconds(90) };
+        var expected = FenceDelay.Compute(device.DelayBase, device.DelayMax, new Random(1234));
+
+        var fencing = fencer.FenceAsync(FencingConfig.With([device]), "node1", FenceAction.Reboot, "node9", CancellationToken.None);
+        await WaitUntil(() => time.PendingTimers > 0);
+        time.Advance(expected - TimeSpan.FromSeconds(1));
+        await Task.Delay(50);
+        Assert.False(calledAt.Task.IsCompleted, "the device ran before its delay elapsed");
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.Equal(expected, await calledAt.Task.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.True((await fencing.WaitAsync(TimeSpan.FromSeconds(5))).Success);
+        Assert.InRange(expected.TotalSeconds, 30, 90);
+    }
+
+    [Fact]
+    public async Task A_hung_runner_times_out_at_the_device_timeout_in_virtual_time()
+    {
+        var time = new ManualTimeProvider();
+        var runner = new FakeFenceRunner((d, r, n) => new TaskCompletionSource<FenceResult>().Task);
+        var fencer = new Fencer([runner], new FencerOptions("node9") { RunnerGrace = TimeSpan.FromSeconds(2) }, time, new Random(1), new FencingHistory());
+        var device = FencingConfig.Device("ipmi", hosts: ["node1"], timeout: TimeSpan.FromSeconds(120));
+
+        var fencing = fencer.FenceAsync(FencingConfig.With([device]), "node1", FenceAction.Off, "node9", CancellationToken.None);
+        await WaitUntil(() => time.PendingTimers > 0);
+        time.Advance(TimeSpan.FromSeconds(121));
+        await Task.Delay(50);
+        Assert.False(fencing.IsCompleted, "gave up before timeout + grace");
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        var outcome = await fencing.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.False(outcome.Success);
+        Assert.Equal(TimeSpan.FromSeconds(122), outcome.Duration);
+        Assert.Contains("timed out after 2min", outcome.Reason);
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        for (var i = 0; i < 500 && !condition(); i++) await Task.Delay(10);
+        Assert.True(condition(), "condition not reached within 5s");
+    }
+}
