@@ -7,7 +7,7 @@ using static HaApi.Integrations.Tests.Fencing.Devices;
 namespace HaApi.Integrations.Tests.Fencing;
 
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-public class FenceAgentRunnerTests
+public class FenceAgentRunnerTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const string FenceDummy = "/usr/sbin/fence_dummy";
     private static readonly FenceAgentRunner SystemAgents = new(new FenceAgentRunnerOptions());
@@ -33,6 +33,7 @@ public class FenceAgentRunnerTests
         Assert.True(off.Success, off.Reason);
         Assert.Equal("Success: Powered OFF", off.Reason);
         Assert.Equal("off", File.ReadAllText(dir.File("power")).Trim());
+        output.WriteLine($"fence_dummy off: {off.Duration.TotalMilliseconds:0}ms");
 
         var again = await SystemAgents.FenceAsync(device, Request("node2", FenceAction.Off), CancellationToken.None);
         Assert.Equal("Success: Already OFF", again.Reason);
