@@ -6,7 +6,6 @@ using HaApi.Integrations.Alerts;
 
 namespace HaApi.Integrations.Tests.Alerts;
 
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class AlertAgentRunnerTests : IDisposable
 {
     private const string SampleFileAgent = "/usr/share/pacemaker/alerts/alert_file.sh.sample";
