@@ -19,6 +19,7 @@ public sealed class PmLogconvFormatter(PmLogconvOptions options)
     private static readonly string[] IgnoredAttributeParts = ["fail-count-", "last-failure-", "probe_complete", "shutdown"];
 
     private string? _dc;
+    private bool _inFailover;
 
     public IReadOnlyList<string> Format(ClusterEvent clusterEvent)
     {
@@ -67,17 +68,20 @@ public sealed class PmLogconvFormatter(PmLogconvOptions options)
                 break;
 
             // Fail-over messages are the DC's: only the node that reports the fail-over writes them.
-            case FailoverStarted fs when fs.Node == host:
+            // Like act_rsc, a fail-over that touches no service resource is not announced at all.
+            case FailoverStarted fs when fs.Node == host && fs.Resources.Any(IsServiceResource):
+                _inFailover = true;
                 Add(Error, "Start to fail-over.");
                 break;
 
-            case FailoverResourceMoved mv when mv.Node == host && IsServiceResource(mv.Resource):
+            case FailoverResourceMoved mv when mv.Node == host && _inFailover && IsServiceResource(mv.Resource):
                 if (mv.To is null) Add(Error, $"Resource {mv.Resource} : Stopped");
                 else if (mv.From is null || mv.From == mv.To) Add(Info, $"Resource {mv.Resource} : Started on {mv.To}");
                 else Add(Info, $"Resource {mv.Resource} : Move {mv.From} -> {mv.To}");
                 break;
 
-            case FailoverCompleted fc when fc.Node == host:
+            case FailoverCompleted fc when fc.Node == host && _inFailover:
+                _inFailover = false;
                 if (fc.Succeeded) Add(Info, "fail-over succeeded.");
                 else Add(Error, "fail-over failed.");
                 break;

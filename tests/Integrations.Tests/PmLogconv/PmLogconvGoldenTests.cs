@@ -156,8 +156,30 @@ public class PmLogconvGoldenTests
     [Fact]
     public void A_resource_recovered_in_place_is_started_on_its_node()
     {
-        var lines = Convert("pm01", [new FailoverResourceMoved(At("2026-06-10T10:00:02"), "pm01", "prmEx", "pm01", "pm01")]);
-        Assert.Equal(["Jun 10 10:00:02 pm01    info: Resource prmEx : Started on pm01"], lines);
+        var lines = Convert("pm01",
+        [
+            new FailoverStarted(At("2026-06-10T10:00:00"), "pm01", null, ["prmEx"]),
+            new FailoverResourceMoved(At("2026-06-10T10:00:02"), "pm01", "prmEx", "pm01", "pm01"),
+            new FailoverCompleted(At("2026-06-10T10:00:02"), "pm01", true, TimeSpan.FromSeconds(2)),
+        ]);
+        Assert.Equal(
+        [
+            "Jun 10 10:00:00 pm01   error: Start to fail-over.",
+            "Jun 10 10:00:02 pm01    info: Resource prmEx : Started on pm01",
+            "Jun 10 10:00:02 pm01    info: fail-over succeeded.",
+        ], lines);
+    }
+
+    [Fact]
+    public void A_fail_over_of_resources_outside_the_service_is_not_announced()
+    {
+        var lines = Convert("pm01",
+        [
+            new FailoverStarted(At("2026-06-10T10:00:00"), "pm01", null, ["prmOther"]),
+            new FailoverResourceMoved(At("2026-06-10T10:00:02"), "pm01", "prmOther", "pm01", "pm02"),
+            new FailoverCompleted(At("2026-06-10T10:00:02"), "pm01", true, TimeSpan.FromSeconds(2)),
+        ], serviceResources: new HashSet<string> { "prmEx", "prmPg" });
+        Assert.Empty(lines);
     }
 
     [Fact]

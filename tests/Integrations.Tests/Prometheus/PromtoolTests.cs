@@ -14,9 +14,14 @@ public class PromtoolTests
     ];
 
     [Fact]
-    public void Promtool_accepts_the_cluster_metrics_of_a_three_node_cluster_with_groups_clones_and_failures()
+    public void Promtool_accepts_the_whole_metrics_document_of_a_three_node_cluster_with_groups_clones_and_failures()
     {
-        var exposition = SampleSnapshots.Render(SampleSnapshots.ThreeNodes());
+        using var metrics = SampleSnapshots.EngineMetricsWithActivity(out var collector);
+        using var _ = collector;
+        using var text = new StringWriter();
+        MetricsExposition.Write(SampleSnapshots.ThreeNodes(), collector, text);
+        var exposition = text.ToString();
+        Assert.Contains("haapi_operation_duration_seconds_bucket", exposition);
 
         var (exitCode, output) = Promtool.CheckMetrics(exposition);
 
@@ -29,16 +34,8 @@ public class PromtoolTests
     [Fact]
     public void Promtool_finds_nothing_to_lint_in_haapi_own_metrics()
     {
-        var hub = new EventHub();
-        using var metrics = new EngineMetrics(() => hub.DroppedTotal);
-        using var collector = new MeterCollector(metrics.Meter);
-        var t = DateTimeOffset.UnixEpoch;
-        metrics.Publish(new ResourceOperationCompleted(t, "n1", "n1", "ip", "ocf::heartbeat:IPaddr2", "start", TimeSpan.Zero, 0, 0, "Done", null, TimeSpan.FromMilliseconds(120)));
-        metrics.Publish(new ResourceOperationCompleted(t, "n1", "n1", "ip", "ocf::heartbeat:IPaddr2", "monitor", TimeSpan.FromSeconds(10), 7, 0, "Done", null, TimeSpan.FromMilliseconds(30)));
-        metrics.Publish(new FencingCompleted(t, "n1", "n2", "reboot", "fence_n2", true, null, TimeSpan.FromSeconds(7)));
-        metrics.Publish(new FailoverCompleted(t, "n1", true, TimeSpan.FromSeconds(12)));
-        metrics.Publish(new ConfigurationChanged(t, "n1", "0.12.3", "admin", "add resource"));
-        metrics.TransitionExecuted();
+        using var metrics = SampleSnapshots.EngineMetricsWithActivity(out var collector);
+        using var _ = collector;
 
         using var text = new StringWriter();
         MetricsExposition.Write(null, collector, text);

@@ -68,6 +68,23 @@ internal static class SampleSnapshots
         SbdDevices = [new SbdDeviceState("/dev/vdc", Healthy: true, 5, 10)],
     };
 
+    /// <summary>HaApi's own instruments after some operations, a fencing, a fail-over and a configuration change.</summary>
+    /// <remarks>A MeterListener sees only measurements made after it starts: the collector is created first.</remarks>
+    public static EngineMetrics EngineMetricsWithActivity(out MeterCollector collector)
+    {
+        var hub = new EventHub();
+        var metrics = new EngineMetrics(() => hub.DroppedTotal);
+        collector = new MeterCollector(metrics.Meter);
+        var t = DateTimeOffset.UnixEpoch;
+        metrics.Publish(new ResourceOperationCompleted(t, "node1", "node1", "ip_web", "ocf::heartbeat:IPaddr2", "start", TimeSpan.Zero, 0, 0, "Done", null, TimeSpan.FromMilliseconds(120)));
+        metrics.Publish(new ResourceOperationCompleted(t, "node1", "node1", "ip_web", "ocf::heartbeat:IPaddr2", "monitor", TimeSpan.FromSeconds(10), 7, 0, "Done", null, TimeSpan.FromMilliseconds(30)));
+        metrics.Publish(new FencingCompleted(t, "node1", "node2", "reboot", "fence_node2", true, null, TimeSpan.FromSeconds(7)));
+        metrics.Publish(new FailoverCompleted(t, "node1", true, TimeSpan.FromSeconds(12)));
+        metrics.Publish(new ConfigurationChanged(t, "node1", "0.12.3", "admin", "add resource"));
+        metrics.TransitionExecuted();
+        return metrics;
+    }
+
     public static string Render(ClusterSnapshot snapshot)
     {
         using var text = new StringWriter();
