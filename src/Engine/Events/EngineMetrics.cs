@@ -21,6 +21,7 @@ public sealed class EngineMetrics : IEventSink, IDisposable
     private readonly Counter<long> _fencings;
     private readonly Histogram<double> _fencingDuration;
     private readonly Counter<long> _transitions;
+    private readonly object _gate = new();
     private ConfigVersion _configVersion = ConfigVersion.Initial;
 
     /// <param name="droppedEvents">Reads the event hub's dropped-event total (EventHub.DroppedTotal).</param>
@@ -72,7 +73,7 @@ public sealed class EngineMetrics : IEventSink, IDisposable
                 _failoverDuration.Record(fo.Duration.TotalSeconds, new KeyValuePair<string, object?>("result", foResult));
                 break;
             case ConfigurationChanged c when ConfigVersion.TryParse(c.Version, out var version):
-                lock (Meter) _configVersion = version;
+                lock (_gate) _configVersion = version;
                 break;
         }
     }
@@ -80,7 +81,7 @@ public sealed class EngineMetrics : IEventSink, IDisposable
     private IEnumerable<Measurement<long>> ObserveConfigVersion()
     {
         ConfigVersion v;
-        lock (Meter) v = _configVersion;
+        lock (_gate) v = _configVersion;
         return
         [
             new(v.AdminEpoch, new KeyValuePair<string, object?>("part", "admin_epoch")),

@@ -76,7 +76,7 @@ public sealed class MeterCollector : IDisposable
             if (!_series.TryGetValue(instrument, out var byLabels)) return;
             if (!byLabels.TryGetValue(key, out var series))
             {
-                series = new Series(labels, instrument is Histogram<double> h ? Bounds(h) : null);
+                series = new Series(labels, TypeOf(instrument) == MetricType.Histogram ? Bounds(instrument) : null);
                 byLabels[key] = series;
             }
             switch (TypeOf(instrument))
@@ -85,7 +85,7 @@ public sealed class MeterCollector : IDisposable
                     series.Observe(value);
                     break;
                 case MetricType.Counter when !instrument.IsObservable:
-                case MetricType.Gauge when instrument.GetType().Name.StartsWith("UpDownCounter", StringComparison.Ordinal):
+                case MetricType.Gauge when Definition(instrument) == typeof(UpDownCounter<>):
                     series.Value += value;
                     break;
                 default:
@@ -95,15 +95,23 @@ public sealed class MeterCollector : IDisposable
         }
     }
 
-    private static double[] Bounds(Histogram<double> histogram) =>
-        histogram.Advice?.HistogramBucketBoundaries is { Count: > 0 } advised ? [.. advised] : DefaultBuckets;
+    private static double[] Bounds(Instrument instrument) => instrument switch
+    {
+        Histogram<double> { Advice.HistogramBucketBoundaries: { Count: > 0 } advised } => [.. advised],
+        Histogram<long> { Advice.HistogramBucketBoundaries: { Count: > 0 } advised } => [.. advised.Select(b => (double)b)],
+        Histogram<int> { Advice.HistogramBucketBoundaries: { Count: > 0 } advised } => [.. advised.Select(b => (double)b)],
+        _ => DefaultBuckets,
+    };
 
+    private static Type? Definition(Instrument instrument) =>
+        instrument.GetType() is { IsGenericType: true } t ? t.GetGenericTypeDefinition() : null;
+
+    // Counters are monotonic; UpDownCounters and gauges may go down, which Prometheus calls a gauge.
     private static MetricType TypeOf(Instrument instrument)
     {
-        var name = instrument.GetType().Name;
-        if (name.StartsWith("Histogram", StringComparison.Ordinal)) return MetricType.Histogram;
-        if (name.StartsWith("Counter", StringComparison.Ordinal) || name.StartsWith("ObservableCounter", StringComparison.Ordinal))
-            return MetricType.Counter;
+        var definition = Definition(instrument);
+        if (definition == typeof(Histogram<>)) return MetricType.Histogram;
+        if (definition == typeof(Counter<>) || definition == typeof(ObservableCounter<>)) return MetricType.Counter;
         return MetricType.Gauge;
     }
 

@@ -100,4 +100,23 @@ public class MeterCollectorTests
         Assert.Equal(3, Value(s, "test_queue_length"));
         Assert.Equal(21.5, Value(s, "test_temperature_celsius"));
     }
+
+    [Fact]
+    public void Integer_histograms_use_their_advised_buckets()
+    {
+        using var meter = new Meter("test-" + Guid.NewGuid());
+        using var collector = new MeterCollector(meter);
+        var sizes = meter.CreateHistogram("test_batch_size", null, "Batch", tags: null,
+            new InstrumentAdvice<long> { HistogramBucketBoundaries = [1, 10, 100] });
+        sizes.Record(1);
+        sizes.Record(50);
+        sizes.Record(5000);
+
+        var s = Collect(collector);
+        Assert.Equal(1, Value(s, "test_batch_size_bucket", ("le", "1")));
+        Assert.Equal(1, Value(s, "test_batch_size_bucket", ("le", "10")));
+        Assert.Equal(2, Value(s, "test_batch_size_bucket", ("le", "100")));
+        Assert.Equal(3, Value(s, "test_batch_size_bucket", ("le", "+Inf")));
+        Assert.Equal(5051, Value(s, "test_batch_size_sum"));
+    }
 }
