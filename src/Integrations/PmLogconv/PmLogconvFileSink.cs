@@ -16,6 +16,7 @@ public sealed class PmLogconvFileSink : IEventSink, IAsyncDisposable
     private readonly PmLogconvOptions _options;
     private readonly PmLogconvFormatter _formatter;
     private readonly Channel<ClusterEvent> _queue;
+    private readonly PmLogconvSyslog? _syslog;
     private readonly Task _writer;
     private long _dropped;
     private long _writeFailures;
@@ -25,6 +26,7 @@ public sealed class PmLogconvFileSink : IEventSink, IAsyncDisposable
     {
         _options = options;
         _formatter = new PmLogconvFormatter(options);
+        _syslog = options.SyslogFacility is { } facility ? new PmLogconvSyslog(facility, options.SyslogSocketPath) : null;
         _queue = Channel.CreateBounded<ClusterEvent>(
             new BoundedChannelOptions(options.QueueCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
             _ => Interlocked.Increment(ref _dropped));
@@ -34,6 +36,7 @@ public sealed class PmLogconvFileSink : IEventSink, IAsyncDisposable
     public long Dropped => Interlocked.Read(ref _dropped);
     public long WriteFailures => Interlocked.Read(ref _writeFailures);
     public long LinesWritten => Interlocked.Read(ref _linesWritten);
+    public long SyslogFailures => _syslog?.Failures ?? 0;
 
     /// <summary>The last write error, for a health endpoint; null after a successful write.</summary>
     public string? LastError { get; private set; }
@@ -50,10 +53,11 @@ public sealed class PmLogconvFileSink : IEventSink, IAsyncDisposable
             lines = 0;
             while (lines < 512 && _queue.Reader.TryRead(out var e))
             {
-                foreach (var line in _formatter.Format(e))
+                foreach (var entry in _formatter.Convert(e))
                 {
-                    batch.Append(line).Append('\n');
+                    batch.Append(_formatter.Line(entry)).Append('\n');
                     lines++;
+                    _syslog?.Send(entry);
                 }
             }
             if (lines > 0) Append(batch.ToString(), lines);
@@ -83,5 +87,6 @@ public sealed class PmLogconvFileSink : IEventSink, IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _writer.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        _syslog?.Dispose();
     }
 }

@@ -21,10 +21,14 @@ public sealed class PmLogconvFormatter(PmLogconvOptions options)
     private string? _dc;
     private bool _inFailover;
 
-    public IReadOnlyList<string> Format(ClusterEvent clusterEvent)
+    /// <summary>The pm_logconv.out lines for an event (without line feed); usually none or one.</summary>
+    public IReadOnlyList<string> Format(ClusterEvent clusterEvent) => Convert(clusterEvent).Select(Line).ToList();
+
+    /// <summary>The messages for an event, before the file's date and host are added (the syslog output needs them apart).</summary>
+    public IReadOnlyList<PmLogconvEntry> Convert(ClusterEvent clusterEvent)
     {
-        var lines = new List<string>(2);
-        void Add(string level, string message) => lines.Add(Line(clusterEvent.Time, level, message));
+        var lines = new List<PmLogconvEntry>(2);
+        void Add(string level, string message) => lines.Add(new PmLogconvEntry(clusterEvent.Time, level, message.TrimEnd()));
         var host = options.HostName;
 
         switch (clusterEvent)
@@ -118,14 +122,14 @@ public sealed class PmLogconvFormatter(PmLogconvOptions options)
 
     private bool IsServiceResource(string resource) => options.ServiceResources?.Contains(resource) ?? true;
 
-    private string Line(DateTimeOffset time, string level, string message)
+    public string Line(PmLogconvEntry entry)
     {
-        var local = TimeZoneInfo.ConvertTime(time, options.TimeZone);
+        var local = TimeZoneInfo.ConvertTime(entry.Time, options.TimeZone);
         // pm_logconv re-joins the syslog date tokens with single spaces, so a one-digit day loses its padding.
         var date = options.SyslogDateFormat
             ? local.ToString("MMM d HH:mm:ss", CultureInfo.InvariantCulture)
             : local.ToString("yyyy/MM/dd_HH:mm:ss", CultureInfo.InvariantCulture);
-        return $"{date} {options.HostName} {level,7}: {message.TrimEnd()}";
+        return $"{date} {options.HostName} {entry.Level,7}: {entry.Message}";
     }
 
     private static string PastTense(string operation) => operation switch
@@ -167,3 +171,6 @@ public sealed class PmLogconvFormatter(PmLogconvOptions options)
         _ => "Error",
     };
 }
+
+/// <summary>One converted message: Level is "info", "warning" or "error".</summary>
+public sealed record PmLogconvEntry(DateTimeOffset Time, string Level, string Message);

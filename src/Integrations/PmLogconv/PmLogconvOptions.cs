@@ -23,6 +23,12 @@ public sealed record PmLogconvOptions
     /// <summary>Flush and fsync after each batch of lines (pm_logconv's output_async_write = False).</summary>
     public bool Fsync { get; init; } = true;
 
+    /// <summary>pm_logconv's output_logfacility (e.g. "local2"): also send each line to syslog; null = file only.</summary>
+    public string? SyslogFacility { get; init; }
+
+    /// <summary>The local syslog socket used with SyslogFacility.</summary>
+    public string SyslogSocketPath { get; init; } = "/dev/log";
+
     /// <summary>Events waiting to be written; beyond it the oldest are dropped and counted.</summary>
     public int QueueCapacity { get; init; } = 4096;
 
