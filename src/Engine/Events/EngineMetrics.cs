@@ -53,6 +53,19 @@ public sealed class EngineMetrics : IEventSink, IDisposable
 
     public void TransitionExecuted() => _transitions.Add(1);
 
+    /// <summary>
+    /// Exports a monitoring sink's own counters (pm_logconv file, alert agents, SNMP...) as
+    /// haapi_sink_events_dropped_total{sink} and haapi_sink_failures_total{sink}.
+    /// </summary>
+    public void ObserveSink(string sink, Func<long> dropped, Func<long> failures)
+    {
+        var tag = new KeyValuePair<string, object?>("sink", sink);
+        Meter.CreateObservableCounter("haapi_sink_events_dropped_total", () => new Measurement<long>(dropped(), tag), null,
+            "Events a monitoring sink dropped because its own queue was full");
+        Meter.CreateObservableCounter("haapi_sink_failures_total", () => new Measurement<long>(failures(), tag), null,
+            "Deliveries a monitoring sink failed (write errors, agent failures and timeouts)");
+    }
+
     public void Publish(ClusterEvent clusterEvent)
     {
         switch (clusterEvent)

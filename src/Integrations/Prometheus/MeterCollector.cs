@@ -50,16 +50,21 @@ public sealed class MeterCollector : IDisposable
         _listener.RecordObservableInstruments();
         lock (_gate)
         {
-            foreach (var instrument in _instruments)
+            // Instruments sharing a name (one per sink, say) make one family; a repeated label set is written once.
+            foreach (var family in _instruments.GroupBy(i => i.Name))
             {
-                var type = TypeOf(instrument);
-                writer.BeginFamily(instrument.Name, type, instrument.Description ?? instrument.Name);
-                foreach (var series in _series[instrument].Values)
+                var first = family.First();
+                var type = TypeOf(first);
+                writer.BeginFamily(first.Name, type, first.Description ?? first.Name);
+                foreach (var instrument in family.Where(i => TypeOf(i) == type))
                 {
-                    if (type == MetricType.Histogram)
-                        writer.Histogram(series.Bounds!, series.Buckets!, series.Value, series.Labels);
-                    else
-                        writer.Sample(series.Value, series.Labels);
+                    foreach (var series in _series[instrument].Values)
+                    {
+                        if (type == MetricType.Histogram)
+                            writer.Histogram(series.Bounds!, series.Buckets!, series.Value, series.Labels);
+                        else
+                            writer.Sample(series.Value, series.Labels);
+                    }
                 }
             }
         }

@@ -73,6 +73,23 @@ public class MeterCollectorTests
     }
 
     [Fact]
+    public void Sink_counters_of_several_sinks_share_one_family()
+    {
+        using var metrics = new EngineMetrics();
+        using var collector = new MeterCollector(metrics.Meter);
+        metrics.ObserveSink("pm_logconv", () => 3, () => 1);
+        metrics.ObserveSink("alerts", () => 0, () => 7);
+
+        using var text = new StringWriter();
+        MetricsExposition.Write(null, collector, text);
+        var s = ExpositionParser.Parse(text.ToString());
+
+        Assert.Equal(3, Value(s, "haapi_sink_events_dropped_total", ("sink", "pm_logconv")));
+        Assert.Equal(7, Value(s, "haapi_sink_failures_total", ("sink", "alerts")));
+        Assert.Equal(1, text.ToString().Split('\n').Count(l => l == "# TYPE haapi_sink_failures_total counter"));
+    }
+
+    [Fact]
     public void A_collector_ignores_other_meters_even_with_the_same_name()
     {
         using var mine = new EngineMetrics();

@@ -75,6 +75,8 @@ internal static class SampleSnapshots
         var hub = new EventHub();
         var metrics = new EngineMetrics(() => hub.DroppedTotal);
         collector = new MeterCollector(metrics.Meter);
+        metrics.ObserveSink("pm_logconv", () => 0, () => 0);
+        metrics.ObserveSink("alerts", () => 2, () => 1);
         var t = DateTimeOffset.UnixEpoch;
         metrics.Publish(new ResourceOperationCompleted(t, "node1", "node1", "ip_web", "ocf::heartbeat:IPaddr2", "start", TimeSpan.Zero, 0, 0, "Done", null, TimeSpan.FromMilliseconds(120)));
         metrics.Publish(new ResourceOperationCompleted(t, "node1", "node1", "ip_web", "ocf::heartbeat:IPaddr2", "monitor", TimeSpan.FromSeconds(10), 7, 0, "Done", null, TimeSpan.FromMilliseconds(30)));
