@@ -66,20 +66,34 @@ public sealed class AlertAgentRunner : IEventSink, IAsyncDisposable
     {
         await foreach (var e in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
         {
-            if (!ShouldAlert(e)) continue;
-            var sequence = e.Sequence > 0 ? e.Sequence : ++_ownSequence;
-            var kind = AlertEnvironment.KindOf(e);
-            var runs = new List<Task>();
-            foreach (var alert in _alerts())
+            try
             {
-                if (alert.Agent == Alert.SnmpAgent || !alert.Kinds.HasFlag(kind)) continue;
-                if (e is NodeAttributeChanged a && !alert.SelectAttributes.IsDefaultOrEmpty && !alert.SelectAttributes.Contains(a.Name)) continue;
-                // An alert without recipients still runs once, with an empty CRM_alert_recipient.
-                if (alert.Recipients.IsDefaultOrEmpty) runs.Add(RunAsync(e, alert, null, sequence));
-                else foreach (var r in alert.Recipients) runs.Add(RunAsync(e, alert, r, sequence));
+                await DispatchAsync(e).ConfigureAwait(false);
             }
-            await Task.WhenAll(runs).ConfigureAwait(false);
+            catch (Exception ex)
+            {
+                // A bug or a broken configuration callback costs this event's alerts, never the worker.
+                Interlocked.Increment(ref _failures);
+                _log($"Alert dispatch for event {e.Sequence} ({e.GetType().Name}) failed: {ex.GetType().Name}: {ex.Message}");
+            }
         }
+    }
+
+    private async Task DispatchAsync(ClusterEvent e)
+    {
+        if (!ShouldAlert(e)) return;
+        var sequence = e.Sequence > 0 ? e.Sequence : ++_ownSequence;
+        var kind = AlertEnvironment.KindOf(e);
+        var runs = new List<Task>();
+        foreach (var alert in _alerts())
+        {
+            if (alert.Agent == Alert.SnmpAgent || !alert.Kinds.HasFlag(kind)) continue;
+            if (e is NodeAttributeChanged a && !alert.SelectAttributes.IsDefaultOrEmpty && !alert.SelectAttributes.Contains(a.Name)) continue;
+            // An alert without recipients still runs once, with an empty CRM_alert_recipient.
+            if (alert.Recipients.IsDefaultOrEmpty) runs.Add(RunAsync(e, alert, null, sequence));
+            else foreach (var r in alert.Recipients) runs.Add(RunAsync(e, alert, r, sequence));
+        }
+        await Task.WhenAll(runs).ConfigureAwait(false);
     }
 
     /// <summary>Pacemaker sends no alert for a probe that found the expected state, nor for unchanged recurring results.</summary>
@@ -109,7 +123,8 @@ public sealed class AlertAgentRunner : IEventSink, IAsyncDisposable
         Interlocked.Increment(ref _runs);
         if (run.TimedOut) Interlocked.Increment(ref _timeouts);
         if (run.TimedOut || run.ExitCode != 0) RecordFailure(run);
-        Completed?.Invoke(run);
+        try { Completed?.Invoke(run); }
+        catch (Exception ex) { _log($"Alert run observer failed: {ex.Message}"); }
     }
 
     private async Task<AlertRun> ExecuteAsync(ClusterEvent e, Alert alert, AlertRecipient? recipient, long sequence, Stopwatch started)

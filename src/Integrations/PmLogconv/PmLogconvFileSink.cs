@@ -53,7 +53,16 @@ public sealed class PmLogconvFileSink : IEventSink, IAsyncDisposable
             lines = 0;
             while (lines < 512 && _queue.Reader.TryRead(out var e))
             {
-                foreach (var entry in _formatter.Convert(e))
+                IReadOnlyList<PmLogconvEntry> entries;
+                try { entries = _formatter.Convert(e); }
+                catch (Exception ex)
+                {
+                    // A formatting bug loses this event's line, not the log.
+                    Interlocked.Increment(ref _writeFailures);
+                    LastError = $"Cannot convert {e.GetType().Name}: {ex.Message}";
+                    continue;
+                }
+                foreach (var entry in entries)
                 {
                     batch.Append(_formatter.Line(entry)).Append('\n');
                     lines++;

@@ -209,6 +209,23 @@ public sealed class AlertAgentRunnerTests : IDisposable
         Assert.False(File.Exists(output));
     }
 
+    [Fact]
+    public async Task A_failing_configuration_callback_costs_one_event_not_the_runner()
+    {
+        var output = Path.Combine(_dir, "alerts.log");
+        var alert = FileAlert(RequireSampleAgent(), output);
+        var calls = 0;
+        var log = new ConcurrentQueue<string>();
+        var runner = new AlertAgentRunner(Options, () => ++calls == 1 ? throw new InvalidOperationException("config not loaded") : [alert], log.Enqueue);
+
+        runner.Publish(new NodeMembershipChanged(T, "pm02", "pm01", 1, Member: false));
+        runner.Publish(new NodeMembershipChanged(T, "pm02", "pm01", 1, Member: true));
+        await runner.DisposeAsync();
+
+        Assert.Equal(["06:26:50.123456: Node 'pm01' is now 'member'"], await File.ReadAllLinesAsync(output));
+        Assert.Contains(log, l => l.Contains("config not loaded", StringComparison.Ordinal));
+    }
+
     private static async Task AssertProcessGone(int pid)
     {
         var deadline = DateTime.UtcNow.AddSeconds(5);
