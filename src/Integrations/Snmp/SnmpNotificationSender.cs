@@ -63,8 +63,8 @@ public sealed class SnmpNotificationSender : IDisposable
         {
             SnmpSecurity.V2c v2c => SnmpV2cMessage.Encode(v2c.Community, pdu),
             SnmpSecurity.V3 v3 => SnmpV3Message.Encode(
-                NewId(), reportable: false, v3.User, _localEngine.EngineId, _localEngine.Boots, _localEngine.Time,
-                _localEngine.EngineId, pdu),
+                NewId(), reportable: false, v3.User, v3.TrapEngineId ?? _localEngine.EngineId, _localEngine.Boots,
+                _localEngine.Time, v3.TrapEngineId ?? _localEngine.EngineId, pdu),
             _ => throw new UnreachableException(),
         };
         await TrapSocket(receiver.AddressFamily).SendToAsync(datagram, SocketFlags.None, receiver, ct).ConfigureAwait(false);

@@ -12,7 +12,8 @@ public abstract record SnmpSecurity
         public override string ToString() => "SNMPv2c(community=<redacted>)";
     }
 
-    public sealed record V3(UsmUser User) : SnmpSecurity
+    /// <param name="TrapEngineId">Authoritative engine id for traps to this receiver; null uses the sender's own.</param>
+    public sealed record V3(UsmUser User, byte[]? TrapEngineId = null) : SnmpSecurity
     {
         public override string ToString() => $"SNMPv3({User})";
     }
