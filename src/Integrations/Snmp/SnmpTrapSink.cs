@@ -30,7 +30,7 @@ public sealed class SnmpTrapSink : IEventSink, IAsyncDisposable
     private readonly Channel<ClusterEvent> _events;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _dispatcher;
-    private readonly ConcurrentDictionary<(SnmpSinkEventId, string), RateLimit> _rateLimits = new();
+    private readonly ConcurrentDictionary<(SnmpSinkEventId, string?, string?), RateLimit> _rateLimits = new();
     private readonly Lock _configGate = new();
     private ImmutableArray<RecipientWorker> _workers = [];
 
@@ -112,7 +112,8 @@ public sealed class SnmpTrapSink : IEventSink, IAsyncDisposable
         Interlocked.Increment(ref _eventsPublished);
         if (_events.Writer.TryWrite(clusterEvent)) return;
         Interlocked.Increment(ref _eventsDropped);
-        Report(SnmpSinkEventId.EventQueueFull, true, $"SNMP event queue full ({_options.QueueCapacity}); events are dropped", null, "*");
+        Report(SnmpSinkEventId.EventQueueFull, true, static capacity => $"SNMP event queue full ({capacity}); events are dropped",
+            _options.QueueCapacity, null, null);
     }
 
     private async Task DispatchAsync()
@@ -130,23 +131,28 @@ public sealed class SnmpTrapSink : IEventSink, IAsyncDisposable
                 if (worker.TryEnqueue(new Pending(varBinds, Stopwatch.GetTimestamp()))) continue;
                 Interlocked.Increment(ref _notificationsDropped);
                 Report(SnmpSinkEventId.RecipientQueueFull, true,
-                    $"queue for SNMP receiver {worker.Settings.Endpoint} is full ({_options.RecipientQueueCapacity}); notifications are dropped",
-                    worker.Settings.AlertId, worker.Settings.Endpoint.ToString());
+                    static s => $"queue for SNMP receiver {s.Endpoint} is full ({s.Capacity}); notifications are dropped",
+                    (worker.Settings.Endpoint, Capacity: _options.RecipientQueueCapacity), worker.Settings.AlertId, worker.EndpointText);
             }
         }
     }
 
-    private void Report(SnmpSinkEventId id, bool warning, string message, string? alertId, string? recipient, bool rateLimited = true)
+    private void Report(SnmpSinkEventId id, bool warning, string message, string? alertId, string? recipient, bool rateLimited = true) =>
+        Report(id, warning, static m => m, message, alertId, recipient, rateLimited);
+
+    /// <summary>The message is only formatted when it will be reported: drops under overload stay cheap.</summary>
+    private void Report<TState>(SnmpSinkEventId id, bool warning, Func<TState, string> format, TState state, string? alertId, string? recipient,
+        bool rateLimited = true)
     {
         long suppressed = 0;
         if (rateLimited)
         {
-            var limit = _rateLimits.GetOrAdd((id, $"{alertId}/{recipient}"), _ => new RateLimit());
+            var limit = _rateLimits.GetOrAdd((id, alertId, recipient), static _ => new RateLimit());
             if (!limit.ShouldReport(_options.LogInterval, out suppressed)) return;
         }
         try
         {
-            _diagnostics(new SnmpSinkDiagnostic(id, warning, message, alertId, recipient, suppressed));
+            _diagnostics(new SnmpSinkDiagnostic(id, warning, format(state), alertId, recipient, suppressed));
         }
         catch (Exception)
         {
@@ -220,6 +226,7 @@ public sealed class SnmpTrapSink : IEventSink, IAsyncDisposable
         {
             _sink = sink;
             Settings = settings;
+            EndpointText = settings.Endpoint.ToString();
             _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(sink._options.RecipientQueueCapacity)
             {
                 FullMode = BoundedChannelFullMode.Wait,
@@ -229,6 +236,8 @@ public sealed class SnmpTrapSink : IEventSink, IAsyncDisposable
         }
 
         public SnmpRecipientSettings Settings { get; }
+
+        public string EndpointText { get; }
 
         public Task Completion { get; }
 
@@ -254,7 +263,7 @@ public sealed class SnmpTrapSink : IEventSink, IAsyncDisposable
 
         private async Task SendAsync(Pending pending, CancellationToken ct)
         {
-            var endpoint = Settings.Endpoint.ToString();
+            var endpoint = EndpointText;
             var target = await ResolveAsync(ct).ConfigureAwait(false);
             if (target is null) return;
             SnmpSendResult result;
@@ -337,7 +346,7 @@ public sealed class SnmpTrapSink : IEventSink, IAsyncDisposable
             Interlocked.Increment(ref _sink._notificationsFailed);
             _sink.Report(SnmpSinkEventId.ReceiverUnresolvable, true,
                 $"SNMP receiver name '{Settings.Endpoint.Host}' cannot be resolved ({problem}); notifications to it are dropped",
-                Settings.AlertId, Settings.Endpoint.ToString());
+                Settings.AlertId, EndpointText);
             return null;
         }
     }
