@@ -34,6 +34,8 @@ namespace HaApi.Integrations.Snmp;
 /// <item><term>trap_add_hires_timestamp_oid</term><description>append HOST-RESOURCES-MIB::hrSystemDate (true).</description></item>
 /// <item><term>trap_ignore_int32</term><description>integer placeholder for fields that do not apply (2147483647).</description></item>
 /// <item><term>trap_ignore_string</term><description>string placeholder for fields that do not apply (n/a).</description></item>
+/// <item><term>trap_legacy_varbinds</term><description><c>true</c> sends only the objects that apply to the kind,
+///   like Pacemaker 1.1.15–2.0.0 (false: all nine with placeholders, like Pacemaker ≥ 2.0.1).</description></item>
 /// </list>
 /// Which kinds are sent comes from the alert's <c>Kinds</c>; attribute alerts are further limited to
 /// <c>SelectAttributes</c> when that list is not empty. A recipient's Value is <c>host[:port]</c>
@@ -60,6 +62,7 @@ public static class SnmpAlertParameters
     public const string AddHiresTimestamp = "trap_add_hires_timestamp_oid";
     public const string IgnoreInt32 = "trap_ignore_int32";
     public const string IgnoreString = "trap_ignore_string";
+    public const string LegacyVarBinds = "trap_legacy_varbinds";
 
     /// <summary>Parameters whose values are secrets: never logged, never in exception messages.</summary>
     public static readonly IReadOnlySet<string> Secrets = new HashSet<string>(StringComparer.Ordinal)

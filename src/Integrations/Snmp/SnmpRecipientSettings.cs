@@ -142,7 +142,8 @@ public sealed class SnmpRecipientSettings
         var builder = new PacemakerTrapBuilder(
             Bool(P.AddHiresTimestamp, true),
             Get(P.IgnoreString) ?? PacemakerMib.IgnoreString,
-            Int(P.IgnoreInt32, PacemakerMib.IgnoreInt32, int.MinValue, int.MaxValue));
+            Int(P.IgnoreInt32, PacemakerMib.IgnoreInt32, int.MinValue, int.MaxValue),
+            Bool(P.LegacyVarBinds, false));
 
         return new SnmpRecipientSettings(alert.Id, recipient.Id, endpoint, security,
             Bool(P.Inform, false), TimeSpan.FromMilliseconds(Int(P.InformTimeoutMs, 1000, 10, 60_000)),

@@ -115,6 +115,18 @@ public class PacemakerNotificationTests
         Assert.Equal(new SnmpInteger(-1), varBinds[6].Value);
     }
 
+    [Theory]
+    [InlineData(AlertKinds.Node, "1,4")]
+    [InlineData(AlertKinds.Fencing, "1,3,4,6")]
+    [InlineData(AlertKinds.Resource, "1,2,3,4,5,6,7")]
+    [InlineData(AlertKinds.Attribute, "1,8,9")]
+    public void Legacy_mode_sends_only_the_objects_of_the_kind(AlertKinds kind, string objects)
+    {
+        var n = new PacemakerNotification(kind, T, "pm01", "r", "start", "ok", 0, 0, 0, "a", "v");
+        var varBinds = new PacemakerTrapBuilder(AddHiresTimestamp: false, Legacy: true).Build(n, 0, TimeZoneInfo.Utc);
+        Assert.Equal(objects.Split(',').Select(o => $"1.3.6.1.4.1.32723.1.{o}"), varBinds.Skip(2).Select(v => v.Oid.ToString()));
+    }
+
     [Fact]
     public void Date_and_time_matches_the_verified_snmptrap_encoding()
     {
