@@ -8,6 +8,8 @@ using HaApi.Engine.Events;
 using HaApi.Engine.Model;
 using HaApi.Engine.Ports;
 using HaApi.Integrations.Snmp.Pacemaker;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace HaApi.Integrations.Snmp;
 
@@ -18,14 +20,15 @@ namespace HaApi.Integrations.Snmp;
 /// <para>
 /// Publish only enqueues (bounded; drops and counts when full). One dispatcher maps events to notifications and
 /// hands them to one bounded queue per receiver, each drained by its own worker, so a receiver that times out
-/// informs delays nobody else. Problems per receiver are reported through the diagnostics callback at most once
-/// per <see cref="SnmpTrapSinkOptions.LogInterval"/>, and counted in the public counters.
+/// informs delays nobody else. Problems per receiver are logged at most once per
+/// <see cref="SnmpTrapSinkOptions.LogInterval"/> (event ids in <see cref="SnmpSinkEventId"/>) and counted in the
+/// public counters, which a metrics sink can read.
 /// </para>
 /// </summary>
 public sealed class SnmpTrapSink : IEventSink, IAsyncDisposable
 {
     private readonly SnmpTrapSinkOptions _options;
-    private readonly Action<SnmpSinkDiagnostic> _diagnostics;
+    private readonly ILogger _logger;
     private readonly SnmpNotificationSender _sender;
     private readonly Channel<ClusterEvent> _events;
     private readonly CancellationTokenSource _stopping = new();
@@ -34,6 +37,7 @@ public sealed class SnmpTrapSink : IEventSink, IAsyncDisposable
     private readonly Lock _configGate = new();
     private ImmutableArray<RecipientWorker> _workers = [];
 
+    private bool _disposed;
     private long _eventsPublished;
     private long _eventsDropped;
     private long _notificationsDropped;
@@ -44,14 +48,14 @@ public sealed class SnmpTrapSink : IEventSink, IAsyncDisposable
 
     /// <param name="alerts">The configured alerts; those whose Agent is not "haapi:snmp" are ignored.</param>
     /// <param name="options">Queue sizes, log interval, local engine id …; null for defaults.</param>
-    /// <param name="diagnostics">Receives rate-limited warnings (bridge to ILogger in the host); null discards them.</param>
+    /// <param name="logger">Receives rate-limited warnings; null discards them.</param>
     /// <exception cref="SnmpConfigurationException">An SNMP alert has an invalid parameter.</exception>
-    public SnmpTrapSink(IEnumerable<Alert> alerts, SnmpTrapSinkOptions? options = null, Action<SnmpSinkDiagnostic>? diagnostics = null)
+    public SnmpTrapSink(IEnumerable<Alert> alerts, SnmpTrapSinkOptions? options = null, ILogger<SnmpTrapSink>? logger = null)
     {
         _options = options ?? new SnmpTrapSinkOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.QueueCapacity, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.RecipientQueueCapacity, 1);
-        _diagnostics = diagnostics ?? (_ => { });
+        _logger = logger ?? NullLogger<SnmpTrapSink>.Instance;
         _sender = new SnmpNotificationSender(new SnmpLocalEngine(
             _options.LocalEngineId ?? SnmpLocalEngine.TextEngineId(Environment.MachineName)));
         _events = Channel.CreateBounded<ClusterEvent>(new BoundedChannelOptions(_options.QueueCapacity)
@@ -104,7 +108,7 @@ public sealed class SnmpTrapSink : IEventSink, IAsyncDisposable
             _workers = workers;
         }
         foreach (var w in old) w.Complete();
-        Report(SnmpSinkEventId.ConfigurationApplied, false, $"SNMP trap sink configured with {workers.Length} receiver(s)", null, null, rateLimited: false);
+        SnmpSinkLog.ConfigurationApplied(_logger, workers.Length);
     }
 
     public void Publish(ClusterEvent clusterEvent)
@@ -112,8 +116,9 @@ public sealed class SnmpTrapSink : IEventSink, IAsyncDisposable
         Interlocked.Increment(ref _eventsPublished);
         if (_events.Writer.TryWrite(clusterEvent)) return;
         Interlocked.Increment(ref _eventsDropped);
-        Report(SnmpSinkEventId.EventQueueFull, true, static capacity => $"SNMP event queue full ({capacity}); events are dropped",
-            _options.QueueCapacity, null, null);
+        if (Volatile.Read(ref _disposed)) return; // shutting down: dropping is expected, not a full queue
+        if (ShouldLog(SnmpSinkEventId.EventQueueFull, null, null, out long suppressed))
+            SnmpSinkLog.EventQueueFull(_logger, _options.QueueCapacity, suppressed);
     }
 
     private async Task DispatchAsync()
@@ -130,39 +135,23 @@ public sealed class SnmpTrapSink : IEventSink, IAsyncDisposable
                 var varBinds = worker.Settings.Builder.Build(notification, upTime, _options.TimeZone);
                 if (worker.TryEnqueue(new Pending(varBinds, Stopwatch.GetTimestamp()))) continue;
                 Interlocked.Increment(ref _notificationsDropped);
-                Report(SnmpSinkEventId.RecipientQueueFull, true,
-                    static s => $"queue for SNMP receiver {s.Endpoint} is full ({s.Capacity}); notifications are dropped",
-                    (worker.Settings.Endpoint, Capacity: _options.RecipientQueueCapacity), worker.Settings.AlertId, worker.EndpointText);
+                if (ShouldLog(SnmpSinkEventId.RecipientQueueFull, worker.Settings.AlertId, worker.EndpointText, out long suppressed))
+                    SnmpSinkLog.RecipientQueueFull(_logger, worker.EndpointText, worker.Settings.AlertId, _options.RecipientQueueCapacity, suppressed);
             }
         }
     }
 
-    private void Report(SnmpSinkEventId id, bool warning, string message, string? alertId, string? recipient, bool rateLimited = true) =>
-        Report(id, warning, static m => m, message, alertId, recipient, rateLimited);
-
-    /// <summary>The message is only formatted when it will be reported: drops under overload stay cheap.</summary>
-    private void Report<TState>(SnmpSinkEventId id, bool warning, Func<TState, string> format, TState state, string? alertId, string? recipient,
-        bool rateLimited = true)
+    /// <summary>At most one message per problem, alert and receiver per LogInterval, so a dead receiver cannot flood the log.</summary>
+    private bool ShouldLog(SnmpSinkEventId id, string? alertId, string? recipient, out long suppressed)
     {
-        long suppressed = 0;
-        if (rateLimited)
-        {
-            var limit = _rateLimits.GetOrAdd((id, alertId, recipient), static _ => new RateLimit());
-            if (!limit.ShouldReport(_options.LogInterval, out suppressed)) return;
-        }
-        try
-        {
-            _diagnostics(new SnmpSinkDiagnostic(id, warning, format(state), alertId, recipient, suppressed));
-        }
-        catch (Exception)
-        {
-            // A broken log sink must not stop traps.
-        }
+        var limit = _rateLimits.GetOrAdd((id, alertId, recipient), static _ => new RateLimit());
+        return limit.ShouldReport(_options.LogInterval, out suppressed);
     }
 
     /// <summary>Sends what is queued (bounded: about 2 s per stage), then stops the workers.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, true)) return;
         _events.Writer.TryComplete();
         await WaitBounded(_dispatcher).ConfigureAwait(false);
         var workers = _workers;
@@ -280,8 +269,8 @@ public sealed class SnmpTrapSink : IEventSink, IAsyncDisposable
             {
                 // Exception messages here come from sockets and crypto, never from our secrets; the type is enough.
                 Interlocked.Increment(ref _sink._notificationsFailed);
-                _sink.Report(SnmpSinkEventId.SendError, true, $"sending to SNMP receiver {endpoint} failed: {e.GetType().Name}",
-                    Settings.AlertId, endpoint);
+                if (_sink.ShouldLog(SnmpSinkEventId.SendError, Settings.AlertId, endpoint, out long suppressed))
+                    SnmpSinkLog.SendError(_sink._logger, endpoint, Settings.AlertId, e.GetType().Name, suppressed);
                 return;
             }
 
@@ -295,15 +284,17 @@ public sealed class SnmpTrapSink : IEventSink, IAsyncDisposable
                     break;
                 case SnmpSendOutcome.Rejected:
                     Interlocked.Increment(ref _sink._notificationsFailed);
-                    _sink.Report(SnmpSinkEventId.ReceiverRejected, true,
-                        $"SNMP receiver {endpoint} rejected the notification: {result.Detail}", Settings.AlertId, endpoint);
+                    if (_sink.ShouldLog(SnmpSinkEventId.ReceiverRejected, Settings.AlertId, endpoint, out long rejectedSuppressed))
+                        SnmpSinkLog.ReceiverRejected(_sink._logger, endpoint, Settings.AlertId, result.Detail, rejectedSuppressed);
                     break;
                 default:
                     Interlocked.Increment(ref _sink._notificationsFailed);
                     _resolved = null; // the name may point elsewhere by now
-                    _sink.Report(SnmpSinkEventId.ReceiverUnreachable, true,
-                        $"SNMP receiver {endpoint} ({target}) unreachable: {result.Outcome}, {result.Detail} after {result.Attempts} attempt(s)",
-                        Settings.AlertId, endpoint);
+                    if (_sink.ShouldLog(SnmpSinkEventId.ReceiverUnreachable, Settings.AlertId, endpoint, out long unreachableSuppressed))
+                    {
+                        SnmpSinkLog.ReceiverUnreachable(_sink._logger, endpoint, target.ToString(), Settings.AlertId, result.Outcome,
+                            result.Detail, result.Attempts, unreachableSuppressed);
+                    }
                     break;
             }
         }
@@ -344,9 +335,8 @@ public sealed class SnmpTrapSink : IEventSink, IAsyncDisposable
             }
             Interlocked.Increment(ref _sink._resolutionFailures);
             Interlocked.Increment(ref _sink._notificationsFailed);
-            _sink.Report(SnmpSinkEventId.ReceiverUnresolvable, true,
-                $"SNMP receiver name '{Settings.Endpoint.Host}' cannot be resolved ({problem}); notifications to it are dropped",
-                Settings.AlertId, EndpointText);
+            if (_sink.ShouldLog(SnmpSinkEventId.ReceiverUnresolvable, Settings.AlertId, EndpointText, out long suppressed))
+                SnmpSinkLog.ReceiverUnresolvable(_sink._logger, Settings.Endpoint.Host, Settings.AlertId, problem, suppressed);
             return null;
         }
     }

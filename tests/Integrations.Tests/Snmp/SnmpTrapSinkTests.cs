@@ -123,7 +123,7 @@ public class SnmpTrapSinkTests
     [Fact]
     public async Task Unresolvable_receiver_is_counted_every_time_and_logged_once_per_interval()
     {
-        var diagnostics = new List<SnmpSinkDiagnostic>();
+        var log = new ListLogger<SnmpTrapSink>();
         var options = Options with
         {
             // The system resolver would ask the network's DNS server; tests only talk to loopback.
@@ -132,19 +132,18 @@ public class SnmpTrapSinkTests
         };
         await using var sink = new SnmpTrapSink(
             [Alert("trap-receiver.invalid:162", new Dictionary<string, string> { ["trap_community"] = "s3cr3t-community" })],
-            options, d => { lock (diagnostics) diagnostics.Add(d); });
+            options, log);
 
         for (int i = 0; i < 3; i++) sink.Publish(new NodeMembershipChanged(EventTime, "pm01", "pm02", 2, true));
 
         SnmpTestSupport.WaitUntil(() => sink.ResolutionFailures == 3, "three resolution failures");
         Assert.Equal(3, sink.NotificationsFailed);
         Assert.Equal(0, sink.TrapsSent);
-        SnmpSinkDiagnostic[] logged;
-        lock (diagnostics) logged = diagnostics.Where(d => d.Id == SnmpSinkEventId.ReceiverUnresolvable).ToArray();
-        var only = Assert.Single(logged);
+        var only = Assert.Single(log.Entries, e => e.Id.Id == (int)SnmpSinkEventId.ReceiverUnresolvable);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, only.Level);
         Assert.Contains("trap-receiver.invalid", only.Message);
         Assert.Contains("HostNotFound", only.Message);
-        lock (diagnostics) Assert.All(diagnostics, d => Assert.DoesNotContain("s3cr3t", d.Message));
+        Assert.All(log.Entries, e => Assert.DoesNotContain("s3cr3t", e.Message));
     }
 
     [Fact]
@@ -163,23 +162,22 @@ public class SnmpTrapSinkTests
     {
         int port;
         using (var probe = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0))) port = ((IPEndPoint)probe.Client.LocalEndPoint!).Port;
-        var diagnostics = new List<SnmpSinkDiagnostic>();
+        var log = new ListLogger<SnmpTrapSink>();
         await using var sink = new SnmpTrapSink(
             [Alert($"127.0.0.1:{port}", new Dictionary<string, string>
             {
                 ["trap_inform"] = "true", ["trap_inform_timeout_ms"] = "100", ["trap_inform_retries"] = "1",
                 ["trap_community"] = "s3cr3t-community",
             })],
-            Options with { LogInterval = TimeSpan.FromHours(1) }, d => { lock (diagnostics) diagnostics.Add(d); });
+            Options with { LogInterval = TimeSpan.FromHours(1) }, log);
 
         sink.Publish(new NodeMembershipChanged(EventTime, "pm01", "pm02", 2, false));
         sink.Publish(new NodeMembershipChanged(EventTime, "pm01", "pm03", 3, false));
 
         SnmpTestSupport.WaitUntil(() => sink.NotificationsFailed == 2, "two failed informs");
-        SnmpSinkDiagnostic[] unreachable;
-        lock (diagnostics) unreachable = diagnostics.Where(d => d.Id == SnmpSinkEventId.ReceiverUnreachable).ToArray();
-        Assert.Contains($"127.0.0.1:{port}", Assert.Single(unreachable).Message);
-        lock (diagnostics) Assert.All(diagnostics, d => Assert.DoesNotContain("s3cr3t", d.Message));
+        var unreachable = Assert.Single(log.Entries, e => e.Id.Id == (int)SnmpSinkEventId.ReceiverUnreachable);
+        Assert.Contains($"127.0.0.1:{port}", unreachable.Message);
+        Assert.All(log.Entries, e => Assert.DoesNotContain("s3cr3t", e.Message));
     }
 
     [Fact]
@@ -193,7 +191,8 @@ public class SnmpTrapSinkTests
             // sysUpTime is read by the dispatcher for each event: holding it here keeps the queue full deterministically.
             UpTime = () => { dispatcherBusy.Set(); release.Wait(TimeSpan.FromSeconds(10)); return 0; },
         };
-        await using var sink = new SnmpTrapSink([Alert("127.0.0.1:9")], options);
+        var log = new ListLogger<SnmpTrapSink>();
+        await using var sink = new SnmpTrapSink([Alert("127.0.0.1:9")], options, log);
 
         sink.Publish(new NodeMembershipChanged(EventTime, "pm01", "pm02", 2, false));
         Assert.True(dispatcherBusy.Wait(TimeSpan.FromSeconds(5)));
@@ -204,6 +203,7 @@ public class SnmpTrapSinkTests
 
         Assert.Equal(101, sink.EventsPublished);
         Assert.Equal(99, sink.EventsDropped);
+        Assert.Single(log.Entries, e => e.Id.Id == (int)SnmpSinkEventId.EventQueueFull);
         Assert.True(elapsed < TimeSpan.FromMilliseconds(500), $"100 Publish calls took {elapsed}");
     }
 
