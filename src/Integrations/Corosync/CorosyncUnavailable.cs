@@ -55,35 +55,49 @@ internal static class CorosyncUnavailable
 
     private static string NotReachable(string call, string code, string configPath)
     {
-        var pid = FindCorosyncProcess();
-        if (pid is not null)
-            return $"a corosync process is running (pid {pid}) but this process cannot reach it ({call} returned {code}): "
-                + "it runs in another network namespace or container. Run HaApi in corosync's network namespace "
-                + "(for example 'ip netns exec <ns> haapi' or 'nsenter -t <corosync pid> -n -m haapi').";
+        var (here, elsewhere) = FindCorosyncProcesses();
+        if (here is not null)
+            return $"corosync (pid {here}) runs in this network namespace but refused the connection ({call} returned "
+                + $"{code}): it is still starting, or runs in another mount namespace or container. Retry, or run HaApi "
+                + "where corosync runs.";
         var config = File.Exists(configPath)
             ? $"{configPath} exists; if corosync fails to start, check it with 'corosync -t' and 'journalctl -u corosync'"
             : $"{configPath} is missing: write it first (totem, a nodelist with every node, quorum provider "
               + "corosync_votequorum; see corosync.conf(5)) and copy /etc/corosync/authkey to every node";
-        return $"corosync is not running ({call} returned {code}): start it with 'systemctl start corosync'; {config}.";
+        var other = elsewhere is null
+            ? ""
+            : $" A corosync (pid {elsewhere}) runs in another network namespace: to use it, run HaApi inside that "
+              + "namespace ('nsenter -t <corosync pid> -n -m haapi').";
+        return $"corosync is not running in this network namespace ({call} returned {code}): start it with "
+            + $"'systemctl start corosync'; {config}.{other}";
     }
 
-    /// <summary>Looks for a corosync process by /proc/*/comm so the message can tell "not running" from "not reachable".</summary>
-    private static int? FindCorosyncProcess()
+    /// <summary>
+    /// Finds corosync processes by /proc/*/comm and tells the ones in our network namespace (libqb's abstract sockets
+    /// are per namespace) from the others, so the message can say "not running" or "not reachable from here".
+    /// </summary>
+    private static (int? Here, int? Elsewhere) FindCorosyncProcesses()
     {
+        int? here = null, elsewhere = null;
         try
         {
+            var ourNamespace = NetworkNamespaceOf("self");
             foreach (var dir in Directory.EnumerateDirectories("/proc"))
             {
                 if (!int.TryParse(Path.GetFileName(dir), out var pid))
                     continue;
                 try
                 {
-                    if (File.ReadAllText(Path.Combine(dir, "comm")).Trim() == "corosync")
-                        return pid;
+                    if (File.ReadAllText(Path.Combine(dir, "comm")).Trim() != "corosync")
+                        continue;
+                    if (ourNamespace is not null && NetworkNamespaceOf(pid.ToString()) == ourNamespace)
+                        here ??= pid;
+                    else
+                        elsewhere ??= pid;
                 }
-                catch (IOException)
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
-                    // The process exited while we looked.
+                    // The process exited while we looked, or is not ours to inspect.
                 }
             }
         }
@@ -91,6 +105,9 @@ internal static class CorosyncUnavailable
         {
             // No /proc (not Linux, or restricted): fall back to the plain "not running" message.
         }
-        return null;
+        return (here, elsewhere);
     }
+
+    private static string? NetworkNamespaceOf(string process) =>
+        new FileInfo($"/proc/{process}/ns/net").LinkTarget;
 }

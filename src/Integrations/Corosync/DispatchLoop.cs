@@ -240,7 +240,8 @@ internal sealed unsafe class DispatchLoop
         foreach (var member in members)
             _isMember |= member.NodeId == _connection.LocalNodeId && member.Pid == _localPid;
 
-        var awaitsRing = false;
+        // Until the first totem confchg arrives (right after our own join) the ring is not known yet.
+        var awaitsRing = _ringSequence == 0;
         foreach (var member in left)
         {
             _reassembler.Forget(member.NodeId, member.Pid);

@@ -1,0 +1,167 @@
+// cpgnode: one member of a CPG group through HaApi's CorosyncTransport, driven over stdin/stdout so that
+// integration tests (and people) can run several of them in different network namespaces.
+//
+//   cpgnode [--group NAME]
+//
+// stdout: one JSON object per line: started, view, quorum, message, sent, error, closed.
+// stdin:  "!big N" multicasts N pseudo-random bytes; "!quit" leaves; any other line is multicast as UTF-8.
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using HaApi.Engine.Ports;
+using HaApi.Integrations.Corosync;
+
+var group = "haapi";
+for (var i = 0; i < args.Length; i++)
+{
+    if (args[i] == "--group" && i + 1 < args.Length)
+        group = args[++i];
+    else
+    {
+        Console.Error.WriteLine("usage: cpgnode [--group NAME]");
+        return 2;
+    }
+}
+
+var output = new JsonLines(Console.Out);
+await using var transport = new CorosyncTransport(new CorosyncTransportOptions { GroupName = group });
+try
+{
+    await transport.StartAsync(CancellationToken.None);
+}
+catch (TransportUnavailableException e)
+{
+    output.Write(w => { w.WriteString("event", "error"); w.WriteString("error", e.Message); });
+    return 3;
+}
+
+output.Write(w =>
+{
+    w.WriteString("event", "started");
+    w.WriteNumber("nodeId", transport.Local.NodeId);
+    w.WriteNumber("pid", transport.Local.ProcessId);
+    w.WriteString("name", transport.Local.Name);
+    w.WriteNumber("tokenMs", transport.TokenTimeout.TotalMilliseconds);
+});
+
+var reader = Task.Run(async () =>
+{
+    try
+    {
+        await foreach (var item in transport.Events.ReadAllAsync())
+            output.Write(w => WriteEvent(w, item));
+        output.Write(w => { w.WriteString("event", "closed"); w.WriteNull("error"); });
+    }
+    catch (Exception e)
+    {
+        output.Write(w => { w.WriteString("event", "closed"); w.WriteString("error", e.Message); });
+    }
+});
+
+string? line;
+while ((line = await Console.In.ReadLineAsync()) is not null && line != "!quit")
+{
+    var payload = line.StartsWith("!big ", StringComparison.Ordinal)
+        ? RandomBytes(int.Parse(line[5..]))
+        : Encoding.UTF8.GetBytes(line);
+    try
+    {
+        await transport.MulticastAsync(payload, CancellationToken.None);
+        output.Write(w =>
+        {
+            w.WriteString("event", "sent");
+            w.WriteNumber("length", payload.Length);
+            w.WriteString("sha256", Convert.ToHexStringLower(SHA256.HashData(payload)));
+        });
+    }
+    catch (Exception e) when (e is TransportUnavailableException or InvalidOperationException or ArgumentException)
+    {
+        output.Write(w => { w.WriteString("event", "error"); w.WriteString("error", e.Message); });
+    }
+}
+
+await transport.DisposeAsync();
+await reader.WaitAsync(TimeSpan.FromSeconds(5));
+return 0;
+
+static byte[] RandomBytes(int length)
+{
+    var bytes = new byte[length];
+    Random.Shared.NextBytes(bytes);
+    return bytes;
+}
+
+static void WriteEvent(Utf8JsonWriter w, TransportEvent item)
+{
+    switch (item)
+    {
+        case MessageDelivered delivered:
+            w.WriteString("event", "message");
+            w.WriteNumber("from", delivered.Sender.NodeId);
+            w.WriteNumber("pid", delivered.Sender.ProcessId);
+            w.WriteNumber("length", delivered.Payload.Length);
+            w.WriteString("sha256", Convert.ToHexStringLower(SHA256.HashData(delivered.Payload)));
+            if (delivered.Payload.Length <= 4096)
+                w.WriteString("text", Encoding.UTF8.GetString(delivered.Payload));
+            break;
+        case ViewChanged view:
+            w.WriteString("event", "view");
+            w.WriteNumber("ring", view.RingSequence);
+            WriteMembers(w, "members", view.Members);
+            WriteMembers(w, "joined", view.Joined);
+            WriteMembers(w, "left", view.Left);
+            break;
+        case QuorumChanged quorum:
+            w.WriteString("event", "quorum");
+            w.WriteBoolean("quorate", quorum.Quorate);
+            w.WriteNumber("expected", quorum.ExpectedVotes);
+            w.WriteNumber("total", quorum.TotalVotes);
+            w.WriteNumber("quorum", quorum.QuorumVotes);
+            w.WriteStartArray("members");
+            foreach (var id in quorum.Members)
+                w.WriteNumberValue(id);
+            w.WriteEndArray();
+            break;
+        default:
+            w.WriteString("event", item.GetType().Name);
+            break;
+    }
+}
+
+static void WriteMembers(Utf8JsonWriter w, string property, IEnumerable<GroupMember> members)
+{
+    w.WriteStartArray(property);
+    foreach (var member in members)
+    {
+        w.WriteStartObject();
+        w.WriteNumber("nodeId", member.NodeId);
+        w.WriteNumber("pid", member.ProcessId);
+        w.WriteString("name", member.Name);
+        w.WriteEndObject();
+    }
+    w.WriteEndArray();
+}
+
+/// <summary>Writes whole JSON lines, each stamped with the wall clock ("t", Unix ms), from any thread.</summary>
+internal sealed class JsonLines(TextWriter output)
+{
+    private readonly Lock _lock = new();
+
+    public void Write(Action<Utf8JsonWriter> body)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("t", (DateTime.UtcNow - DateTime.UnixEpoch).TotalMilliseconds);
+            body(writer);
+            writer.WriteEndObject();
+        }
+        var line = Encoding.UTF8.GetString(buffer.ToArray());
+        lock (_lock)
+        {
+            output.WriteLine(line);
+            output.Flush();
+        }
+    }
+}
