@@ -4,7 +4,9 @@
 //   cpgnode [--group NAME]
 //
 // stdout: one JSON object per line: started, view, quorum, message, sent, error, closed.
-// stdin:  "!big N" multicasts N pseudo-random bytes; "!quit" leaves; any other line is multicast as UTF-8.
+// stdin:  "!big N" multicasts N pseudo-random bytes; "!ping N" multicasts N small messages one at a time, each
+//         after the previous one came back, and prints the send-to-own-delivery latencies; "!quit" leaves;
+//         any other line is multicast as UTF-8.
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -24,6 +26,8 @@ for (var i = 0; i < args.Length; i++)
 }
 
 var output = new JsonLines(Console.Out);
+// Ping payloads this process waits to see delivered back to itself.
+var pings = new System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource>();
 await using var transport = new CorosyncTransport(new CorosyncTransportOptions { GroupName = group });
 try
 {
@@ -49,7 +53,15 @@ var reader = Task.Run(async () =>
     try
     {
         await foreach (var item in transport.Events.ReadAllAsync())
+        {
+            if (item is MessageDelivered { Payload: [0, ..] } ping)
+            {
+                if (ping.Sender == transport.Local && pings.TryRemove(Encoding.UTF8.GetString(ping.Payload), out var waiter))
+                    waiter.TrySetResult();
+                continue;
+            }
             output.Write(w => WriteEvent(w, item));
+        }
         output.Write(w => { w.WriteString("event", "closed"); w.WriteNull("error"); });
     }
     catch (Exception e)
@@ -61,6 +73,11 @@ var reader = Task.Run(async () =>
 string? line;
 while ((line = await Console.In.ReadLineAsync()) is not null && line != "!quit")
 {
+    if (line.StartsWith("!ping ", StringComparison.Ordinal))
+    {
+        await PingAsync(int.Parse(line[6..]));
+        continue;
+    }
     var payload = line.StartsWith("!big ", StringComparison.Ordinal)
         ? RandomBytes(int.Parse(line[5..]))
         : Encoding.UTF8.GetBytes(line);
@@ -83,6 +100,40 @@ while ((line = await Console.In.ReadLineAsync()) is not null && line != "!quit")
 await transport.DisposeAsync();
 await reader.WaitAsync(TimeSpan.FromSeconds(5));
 return 0;
+
+// Pings start with a NUL byte so they never look like a line read from stdin, and are not printed one by one.
+async Task PingAsync(int count)
+{
+    var latencies = new List<double>(count);
+    try
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var text = $"\0ping-{Environment.ProcessId}-{i}";
+            var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            pings[text] = waiter;
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            await transport.MulticastAsync(Encoding.UTF8.GetBytes(text), CancellationToken.None);
+            await waiter.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            latencies.Add(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+    }
+    catch (Exception e) when (e is TransportUnavailableException or TimeoutException)
+    {
+        output.Write(w => { w.WriteString("event", "error"); w.WriteString("error", e.Message); });
+        return;
+    }
+    latencies.Sort();
+    output.Write(w =>
+    {
+        w.WriteString("event", "ping");
+        w.WriteNumber("count", count);
+        w.WriteNumber("p50Ms", latencies[count / 2]);
+        w.WriteNumber("p90Ms", latencies[count * 9 / 10]);
+        w.WriteNumber("p99Ms", latencies[Math.Min(count - 1, count * 99 / 100)]);
+        w.WriteNumber("maxMs", latencies[^1]);
+    });
+}
 
 static byte[] RandomBytes(int length)
 {

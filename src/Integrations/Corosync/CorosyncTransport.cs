@@ -121,7 +121,7 @@ public sealed class CorosyncTransport : IGroupTransport
         var delay = TimeSpan.FromMilliseconds(1);
         while (true)
         {
-            if (_dispatch?.Joined.IsFaulted == true || Volatile.Read(ref _state) != 1)
+            if (_dispatch?.HasEnded == true || Volatile.Read(ref _state) != 1)
                 throw new TransportUnavailableException("the corosync transport is closed; no message can be sent.");
             var rc = connection.Multicast(_header, payload.Span);
             if (rc == CsError.Ok)

@@ -58,6 +58,10 @@ internal sealed unsafe class DispatchLoop
 
     public CorosyncQuorumInfo? Quorum => _quorum;
 
+    /// <summary>True once the thread has ended (stopped, or the connection failed); no delivery will follow.</summary>
+    public bool HasEnded => _ended;
+    private volatile bool _ended;
+
     public long DroppedFragments => Interlocked.Read(ref _droppedFragments);
     private long _droppedFragments;
 
@@ -88,6 +92,7 @@ internal sealed unsafe class DispatchLoop
         finally
         {
             t_current = null;
+            _ended = true;
             _joined.TrySetException(failure ?? new TransportUnavailableException("transport stopped before joining."));
             _events.TryComplete(failure);
         }

@@ -7,12 +7,14 @@ namespace HaApi.Integrations.Tests.Corosync;
 public sealed class CorosyncClusterFixture : IDisposable
 {
     public const int Size = 3;
+    private const string NamePrefix = "it-";
     private static readonly TimeSpan ScriptTimeout = TimeSpan.FromSeconds(90);
 
     public CorosyncClusterFixture()
     {
         RequireRootAndTools();
-        Script = new ClusterScript($"it-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}");
+        ReapAbandonedClusters();
+        Script = new ClusterScript($"{NamePrefix}{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}");
         CpgNodeDll = FindCpgNode();
         try
         {
@@ -35,6 +37,28 @@ public sealed class CorosyncClusterFixture : IDisposable
     internal CpgNodeProcess StartMember(int node, string group) => CpgNodeProcess.Start(this, node, group);
 
     public void Dispose() => Script.Run(ScriptTimeout, "down");
+
+    /// <summary>
+    /// A test run that was killed (CI timeout, Ctrl-C) cannot run Dispose; the next run removes its clusters. Only
+    /// clusters whose owning test process (the pid in the name) is gone are touched, so parallel runs are safe.
+    /// </summary>
+    private static void ReapAbandonedClusters()
+    {
+        var stateRoot = Environment.GetEnvironmentVariable("HAAPI_CLUSTER_STATE_ROOT") is { Length: > 0 } root ? root : "/var/tmp/haapi-cluster";
+        var names = Directory.Exists(stateRoot)
+            ? Directory.EnumerateDirectories(stateRoot, NamePrefix + "*").Select(Path.GetFileName).OfType<string>()
+            : [];
+        var namespaces = Directory.Exists("/run/netns")
+            ? Directory.EnumerateFiles("/run/netns", "haapi-" + NamePrefix + "*").Select(Path.GetFileName).OfType<string>()
+                .Select(ns => ns["haapi-".Length..ns.LastIndexOf("-node", StringComparison.Ordinal)])
+            : [];
+        foreach (var name in names.Concat(namespaces).Distinct())
+        {
+            var owner = name[NamePrefix.Length..].Split('-')[0];
+            if (int.TryParse(owner, out var pid) && !Directory.Exists($"/proc/{pid}"))
+                new ClusterScript(name).Run(ScriptTimeout, "down");
+        }
+    }
 
     private static void RequireRootAndTools()
     {

@@ -8,6 +8,7 @@ namespace HaApi.Integrations.Tests.Corosync;
 /// Runs in the test process's own network namespace, where no corosync runs (the cluster tests keep theirs inside
 /// namespaces they create). Needs no root.
 /// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class CorosyncNotRunningTests
 {
     [Fact]

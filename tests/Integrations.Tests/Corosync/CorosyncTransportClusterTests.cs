@@ -9,6 +9,7 @@ namespace HaApi.Integrations.Tests.Corosync;
 /// CorosyncTransport against real corosync 3 daemons in three network namespaces (scripts/cluster), each running a
 /// tools/CpgNode member. Every test uses its own CPG group; tests that break the cluster repair it before returning.
 /// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class CorosyncTransportClusterTests(CorosyncClusterFixture cluster, ITestOutputHelper output)
     : IClassFixture<CorosyncClusterFixture>
 {
@@ -59,6 +60,11 @@ public sealed class CorosyncTransportClusterTests(CorosyncClusterFixture cluster
         output.WriteLine($"sender switches in the agreed order: {SenderSwitches(orders[0])} of {orders[0].Length - 1} possible");
 
         ReportLatency(members);
+        members[0].Send("!ping 100");
+        var ping = members[0].WaitFor(e => CpgNodeProcess.Is(e, "ping"), EventTimeout, "100 pings delivered back to the sender");
+        output.WriteLine($"ping (one at a time, 3 members): p50 {ping.GetProperty("p50Ms").GetDouble():0.00} ms, "
+            + $"p90 {ping.GetProperty("p90Ms").GetDouble():0.00} ms, p99 {ping.GetProperty("p99Ms").GetDouble():0.00} ms, "
+            + $"max {ping.GetProperty("maxMs").GetDouble():0.00} ms");
     }
 
     [Fact]
@@ -89,20 +95,32 @@ public sealed class CorosyncTransportClusterTests(CorosyncClusterFixture cluster
             member.WaitForView(ids => ids.Length == 3, EventTimeout, "3-member view");
         var before = members.Select(m => m.EventCount).ToArray();
 
+        var ringBefore = members[0].WaitForView(ids => ids.Length == 3, EventTimeout, "3-member view").GetProperty("ring").GetUInt64();
+
         var cutAt = Stopwatch.StartNew();
         cluster.Run("cut", "node3");
         try
         {
+            var survivorViews = members[..2].Select(survivor => survivor.WaitFor(
+                e => CpgNodeProcess.Is(e, "view") && CpgNodeProcess.MemberIds(e).SequenceEqual([1u, 2u]),
+                EventTimeout, "2-member view after the cut", before[survivor.Node - 1])).ToArray();
+            output.WriteLine($"cut -> 2-member view on both survivors: {cutAt.ElapsedMilliseconds} ms (token 1000 ms, consensus 1200 ms)");
             foreach (var survivor in members[..2])
             {
-                survivor.WaitFor(e => CpgNodeProcess.Is(e, "view") && CpgNodeProcess.MemberIds(e).SequenceEqual([1u, 2u]),
-                    EventTimeout, "2-member view after the cut", before[survivor.Node - 1]);
-                survivor.WaitFor(e => CpgNodeProcess.Is(e, "quorum") && e.GetProperty("quorate").GetBoolean()
-                    && Ids(e).SequenceEqual([1u, 2u]), EventTimeout, "quorate with nodes 1 and 2", before[survivor.Node - 1]);
+                var quorum = survivor.WaitFor(e => CpgNodeProcess.Is(e, "quorum") && Ids(e).SequenceEqual([1u, 2u]),
+                    EventTimeout, "quorum notification for nodes 1 and 2", before[survivor.Node - 1]);
+                Assert.True(quorum.GetProperty("quorate").GetBoolean());
+                Assert.Equal((3u, 2u, 2u), (quorum.GetProperty("expected").GetUInt32(), quorum.GetProperty("total").GetUInt32(),
+                    quorum.GetProperty("quorum").GetUInt32()));
             }
-            output.WriteLine($"cut -> 2-member view on the survivors: {cutAt.ElapsedMilliseconds} ms (token 1000 ms, consensus 1200 ms)");
-            members[2].WaitFor(e => CpgNodeProcess.Is(e, "quorum") && !e.GetProperty("quorate").GetBoolean(),
+            // Both survivors installed the same new totem ring, newer than the one they left.
+            Assert.Equal(survivorViews[0].GetProperty("ring").GetUInt64(), survivorViews[1].GetProperty("ring").GetUInt64());
+            Assert.True(survivorViews[0].GetProperty("ring").GetUInt64() > ringBefore);
+            Assert.Equal([3u], survivorViews[0].GetProperty("left").EnumerateArray().Select(m => m.GetProperty("nodeId").GetUInt32()));
+
+            var isolated = members[2].WaitFor(e => CpgNodeProcess.Is(e, "quorum") && !e.GetProperty("quorate").GetBoolean(),
                 EventTimeout, "not quorate on the cut node", before[2]);
+            Assert.Equal([3u], Ids(isolated));
             Assert.DoesNotContain(members[2].Events("quorum"), e => e.GetProperty("quorate").GetBoolean() && Ids(e).SequenceEqual([3u]));
         }
         finally
@@ -150,19 +168,20 @@ public sealed class CorosyncTransportClusterTests(CorosyncClusterFixture cluster
         }
     }
 
+    /// <summary>One tools/CpgNode per node in a fresh group, started in parallel (dotnet start-up dominates).</summary>
     private Members StartMembers()
     {
         var group = $"t-{Guid.NewGuid():N}";
-        var started = new List<CpgNodeProcess>();
+        var starts = AllNodes.Select(node => Task.Run(() => cluster.StartMember((int)node, group))).ToArray();
         try
         {
-            foreach (var node in AllNodes)
-                started.Add(cluster.StartMember((int)node, group));
-            return new Members(started);
+            Task.WaitAll(starts);
+            return new Members(starts.Select(t => t.Result).ToList());
         }
         catch
         {
-            started.ForEach(m => m.Dispose());
+            foreach (var start in starts.Where(t => t.IsCompletedSuccessfully))
+                start.Result.Dispose();
             throw;
         }
     }

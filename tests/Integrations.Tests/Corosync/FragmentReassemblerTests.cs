@@ -2,6 +2,7 @@ using HaApi.Integrations.Corosync;
 
 namespace HaApi.Integrations.Tests.Corosync;
 
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class FragmentReassemblerTests
 {
     private const int FragmentPayload = 100;
