@@ -1,7 +1,7 @@
 // cpgnode: one member of a CPG group through HaApi's CorosyncTransport, driven over stdin/stdout so that
 // integration tests (and people) can run several of them in different network namespaces.
 //
-//   cpgnode [--group NAME]
+//   cpgnode [--group NAME] [--start-timeout-ms N]
 //
 // stdout: one JSON object per line: started, view, quorum, message, sent, error, closed.
 // stdin:  "!big N" multicasts N pseudo-random bytes; "!ping N" multicasts N small messages one at a time, each
@@ -13,22 +13,26 @@ using System.Text.Json;
 using HaApi.Engine.Ports;
 using HaApi.Integrations.Corosync;
 
-var group = "haapi";
+var options = new CorosyncTransportOptions();
 for (var i = 0; i < args.Length; i++)
 {
     if (args[i] == "--group" && i + 1 < args.Length)
-        group = args[++i];
+        options = options with { GroupName = args[++i] };
+    else if (args[i] == "--start-timeout-ms" && i + 1 < args.Length && int.TryParse(args[i + 1], out var ms))
+        options = options with { StartTimeout = TimeSpan.FromMilliseconds(ms) };
     else
     {
-        Console.Error.WriteLine("usage: cpgnode [--group NAME]");
+        Console.Error.WriteLine("usage: cpgnode [--group NAME] [--start-timeout-ms N]");
         return 2;
     }
+    if (args[i] == "--start-timeout-ms")
+        i++;
 }
 
 var output = new JsonLines(Console.Out);
 // Ping payloads this process waits to see delivered back to itself.
 var pings = new System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource>();
-await using var transport = new CorosyncTransport(new CorosyncTransportOptions { GroupName = group });
+await using var transport = new CorosyncTransport(options);
 try
 {
     await transport.StartAsync(CancellationToken.None);

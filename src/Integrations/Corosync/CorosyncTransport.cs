@@ -14,6 +14,7 @@ namespace HaApi.Integrations.Corosync;
 public sealed class CorosyncTransport : IGroupTransport
 {
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan OpenGrace = TimeSpan.FromSeconds(1);
 
     private readonly CorosyncTransportOptions _options;
     private readonly Channel<TransportEvent> _events;
@@ -63,7 +64,19 @@ public sealed class CorosyncTransport : IGroupTransport
         if (Interlocked.CompareExchange(ref _state, 1, 0) != 0)
             throw new InvalidOperationException("StartAsync can be called once, before DisposeAsync.");
 
-        var connection = await Task.Run(() => CorosyncConnection.Open(_options, cancellationToken), cancellationToken);
+        var opening = Task.Run(() => CorosyncConnection.Open(_options, cancellationToken), cancellationToken);
+        CorosyncConnection connection;
+        try
+        {
+            // A corosync that accepts the socket but never answers (stopped with SIGSTOP, wedged) would block the
+            // native call forever; the engine gets an answer anyway, and a late connection is closed, not leaked.
+            connection = await opening.WaitAsync(_options.StartTimeout + OpenGrace, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            _ = opening.ContinueWith(t => t.Result.Close(), TaskContinuationOptions.OnlyOnRanToCompletion);
+            throw CorosyncUnavailable.NotAnswering(_options.StartTimeout + OpenGrace);
+        }
         var dispatch = new DispatchLoop(connection, _events.Writer, _options);
         _connection = connection;
         _dispatch = dispatch;

@@ -37,6 +37,10 @@ internal static class CorosyncUnavailable
         return new TransportUnavailableException(message);
     }
 
+    public static TransportUnavailableException NotAnswering(TimeSpan timeout) => new(
+        $"corosync accepted the connection but did not answer within {timeout.TotalSeconds:0.#} s: it is hung or "
+        + "overloaded. Check 'systemctl status corosync' and 'corosync-cfgtool -s', restart corosync if it stays stuck.");
+
     public static TransportUnavailableException JoinTimedOut(string group, TimeSpan timeout) => new(
         $"joined CPG group '{group}' but corosync did not confirm the membership within {timeout.TotalSeconds:0.#} s: "
         + "the cluster is probably re-forming. Check 'corosync-cfgtool -s' and 'corosync-cpgtool' on this node.");

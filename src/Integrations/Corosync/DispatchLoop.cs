@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using HaApi.Engine.Ports;
@@ -13,7 +12,7 @@ namespace HaApi.Integrations.Corosync;
 /// engine's bounded channel after dispatch returns, waiting when the channel is full so that back-pressure reaches
 /// corosync instead of an unbounded queue. Nothing here decides anything: the engine acts on the events.
 /// </summary>
-internal sealed unsafe class DispatchLoop
+internal sealed unsafe partial class DispatchLoop
 {
     /// <summary>Every *_dispatch keeps a 1 MiB buffer on the stack; 768 KiB crashed the process in the lab.</summary>
     private const int StackBytes = 4 * 1024 * 1024;
@@ -302,82 +301,4 @@ internal sealed unsafe class DispatchLoop
 
     private void Fail(Exception e) =>
         _callbackFailure ??= new TransportUnavailableException($"a corosync callback failed: {e.Message}", e);
-
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    internal static void OnDeliver(ulong handle, CpgName* group, uint nodeId, uint pid, void* message, nuint length)
-    {
-        var loop = t_current;
-        try
-        {
-            loop?.Deliver(nodeId, pid, new ReadOnlySpan<byte>(message, checked((int)length)));
-        }
-        catch (Exception e)
-        {
-            loop?.Fail(e);
-        }
-    }
-
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    internal static void OnConfchg(
-        ulong handle, CpgName* group,
-        CpgAddress* members, nuint memberCount,
-        CpgAddress* left, nuint leftCount,
-        CpgAddress* joined, nuint joinedCount)
-    {
-        var loop = t_current;
-        try
-        {
-            loop?.Confchg(
-                new ReadOnlySpan<CpgAddress>(members, checked((int)memberCount)),
-                new ReadOnlySpan<CpgAddress>(left, checked((int)leftCount)),
-                new ReadOnlySpan<CpgAddress>(joined, checked((int)joinedCount)));
-        }
-        catch (Exception e)
-        {
-            loop?.Fail(e);
-        }
-    }
-
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    internal static void OnTotemConfchg(ulong handle, CpgRingId ringId, uint memberCount, uint* members)
-    {
-        var loop = t_current;
-        try
-        {
-            loop?.TotemConfchg(ringId.Seq);
-        }
-        catch (Exception e)
-        {
-            loop?.Fail(e);
-        }
-    }
-
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    internal static void OnQuorum(ulong handle, ulong context, uint quorate, uint nodeCount, VotequorumNode* nodes)
-    {
-        var loop = t_current;
-        try
-        {
-            loop?.QuorumNotification(quorate != 0, new ReadOnlySpan<VotequorumNode>(nodes, checked((int)nodeCount)));
-        }
-        catch (Exception e)
-        {
-            loop?.Fail(e);
-        }
-    }
-
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    internal static void OnExpectedVotes(ulong handle, ulong context, uint expectedVotes)
-    {
-        // The quorum notification that accompanies every change already triggers a getinfo with the new value.
-        var loop = t_current;
-        if (loop is not null)
-            loop._quorumChanged = true;
-    }
-
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    internal static void OnNodelist(ulong handle, ulong context, VotequorumRingId ringId, uint nodeCount, uint* nodes)
-    {
-        // Membership comes from CPG (per process) and the quorum notification (per node); nothing to add here.
-    }
 }

@@ -168,6 +168,28 @@ public sealed class CorosyncTransportClusterTests(CorosyncClusterFixture cluster
         }
     }
 
+    [Fact]
+    public void Starting_against_a_hung_corosync_fails_within_the_start_timeout_instead_of_hanging()
+    {
+        cluster.Run("freeze", "node2");
+        try
+        {
+            var elapsed = Stopwatch.StartNew();
+            using var member = CpgNodeProcess.Launch(cluster, 2, "--group", $"t-{Guid.NewGuid():N}", "--start-timeout-ms", "1000");
+
+            var error = member.WaitFor(e => CpgNodeProcess.Is(e, "error"), TimeSpan.Zero, "start error");
+            Assert.Contains("did not answer", error.GetProperty("error").GetString());
+            // 1 s start timeout plus the 1 s grace, plus dotnet start-up on a loaded machine.
+            Assert.True(elapsed.Elapsed < TimeSpan.FromSeconds(15), $"took {elapsed.Elapsed}");
+            output.WriteLine($"hung corosync -> TransportUnavailableException after {elapsed.ElapsedMilliseconds} ms (incl. process start)");
+        }
+        finally
+        {
+            cluster.Run("thaw", "node2");
+            cluster.Run("wait");
+        }
+    }
+
     /// <summary>One tools/CpgNode per node in a fresh group, started in parallel (dotnet start-up dominates).</summary>
     private Members StartMembers()
     {

@@ -30,17 +30,29 @@ internal sealed class CpgNodeProcess : IDisposable
 
     public uint Pid { get; private set; }
 
+    /// <summary>Starts cpgnode in a group and waits until it has joined; fails with its error otherwise.</summary>
     public static CpgNodeProcess Start(CorosyncClusterFixture cluster, int node, string group)
     {
-        var process = cluster.Script.Exec(node, "env", "DOTNET_EnableDiagnostics=0", "DOTNET_CLI_TELEMETRY_OPTOUT=1",
-            "dotnet", cluster.CpgNodeDll, "--group", group);
+        var member = Launch(cluster, node, "--group", group);
+        var first = member.WaitFor(e => Is(e, "started") || Is(e, "error"), TimeSpan.Zero, "started");
+        if (Is(first, "error"))
+        {
+            member.Dispose();
+            throw new InvalidOperationException($"cpgnode on node{node} could not start: {first.GetProperty("error").GetString()}");
+        }
+        member.Pid = first.GetProperty("pid").GetUInt32();
+        return member;
+    }
+
+    /// <summary>Starts cpgnode and waits for its first line, which is "started" or the "error" it failed with.</summary>
+    public static CpgNodeProcess Launch(CorosyncClusterFixture cluster, int node, params string[] arguments)
+    {
+        var process = cluster.Script.Exec(node, ["env", "DOTNET_EnableDiagnostics=0", "DOTNET_CLI_TELEMETRY_OPTOUT=1",
+            "dotnet", cluster.CpgNodeDll, .. arguments]);
         var member = new CpgNodeProcess(process, node);
         try
         {
-            var started = member.WaitFor(e => Is(e, "started") || Is(e, "error"), StartTimeout, "started");
-            if (Is(started, "error"))
-                throw new InvalidOperationException($"cpgnode on node{node} could not start: {started.GetProperty("error").GetString()}");
-            member.Pid = started.GetProperty("pid").GetUInt32();
+            member.WaitFor(e => Is(e, "started") || Is(e, "error"), StartTimeout, "started or error");
             return member;
         }
         catch
