@@ -116,19 +116,19 @@ internal sealed unsafe partial class DispatchLoop
             if (ready == 0)
                 continue;
 
-            if (fds[0].ReturnedEvents != 0 && DispatchCpg(fds[0].ReturnedEvents) is { } cpgFailure)
-                return cpgFailure;
-            if (fds[1].ReturnedEvents != 0)
+            var failure = fds[0].ReturnedEvents != 0 ? DispatchCpg(fds[0].ReturnedEvents) : null;
+            if (failure is null && fds[1].ReturnedEvents != 0)
             {
                 var rc = Votequorum.Dispatch(_connection.VotequorumHandle, CsDispatch.All);
                 if (rc != CsError.Ok)
-                    return CorosyncUnavailable.ConnectionLost(rc);
-                ReadQuorum();
+                    failure = CorosyncUnavailable.ConnectionLost(rc);
+                else
+                    ReadQuorum();
             }
-            if (_callbackFailure is { } callbackFailure)
-                return callbackFailure;
-            if (!Flush())
-                return null;
+            failure ??= _callbackFailure;
+            // What was delivered before a failure (the view that evicted us, say) still reaches the engine first.
+            if (!Flush() || failure is not null)
+                return failure;
         }
         return null;
     }
