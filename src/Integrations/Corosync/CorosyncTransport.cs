@@ -156,8 +156,9 @@ public sealed class CorosyncTransport : IGroupTransport
         var sendStopped = await _sendLock.WaitAsync(StopTimeout);
         try
         {
-            _dispatch?.Stop(StopTimeout);
-            _connection?.Close();
+            // Finalizing under a dispatch that is still running would free memory it uses; leaking beats crashing.
+            if (_dispatch?.Stop(StopTimeout) != false)
+                _connection?.Close();
         }
         finally
         {

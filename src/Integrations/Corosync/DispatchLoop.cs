@@ -68,12 +68,14 @@ internal sealed unsafe partial class DispatchLoop
 
     public void Start() => _thread.Start();
 
-    /// <summary>Stops the thread; after this returns no callback runs and the handles may be finalized.</summary>
-    public void Stop(TimeSpan timeout)
+    /// <summary>
+    /// Stops the thread. True means no callback runs any more and the handles may be finalized; false means the
+    /// thread is stuck inside a native call (a hung corosync) and the handles must be left alone.
+    /// </summary>
+    public bool Stop(TimeSpan timeout)
     {
         _stop.Cancel();
-        if (_thread.IsAlive && !_thread.Join(timeout))
-            throw new InvalidOperationException($"corosync dispatch thread did not stop within {timeout.TotalSeconds} s.");
+        return !_thread.IsAlive || _thread.Join(timeout);
     }
 
     private void Run()

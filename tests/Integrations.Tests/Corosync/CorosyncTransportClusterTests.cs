@@ -140,7 +140,7 @@ public sealed class CorosyncTransportClusterTests(CorosyncClusterFixture cluster
     }
 
     [Fact]
-    public void Killing_a_nodes_corosync_is_seen_as_that_node_leaving()
+    public void Killing_a_nodes_corosync_is_seen_as_that_node_leaving_and_a_restarted_one_takes_members_again()
     {
         using var members = StartMembers();
         foreach (var member in members)
@@ -165,6 +165,15 @@ public sealed class CorosyncTransportClusterTests(CorosyncClusterFixture cluster
         {
             cluster.Run("start", "node3");
             cluster.Run("wait");
+        }
+
+        // The restarted corosync takes a new member on node3 back into the group.
+        using var rejoined = cluster.StartMember(3, members.Group);
+        foreach (var member in members[..2].Append(rejoined))
+        {
+            member.WaitFor(e => CpgNodeProcess.Is(e, "view") && CpgNodeProcess.MemberIds(e).SequenceEqual(AllNodes)
+                && e.GetProperty("members").EnumerateArray().Any(m => m.GetProperty("pid").GetUInt32() == rejoined.Pid),
+                EventTimeout, "3-member view with the new member on node3");
         }
     }
 
@@ -198,7 +207,7 @@ public sealed class CorosyncTransportClusterTests(CorosyncClusterFixture cluster
         try
         {
             Task.WaitAll(starts);
-            return new Members(starts.Select(t => t.Result).ToList());
+            return new Members(group, starts.Select(t => t.Result).ToList());
         }
         catch
         {
@@ -236,8 +245,10 @@ public sealed class CorosyncTransportClusterTests(CorosyncClusterFixture cluster
     private static string Describe(JsonElement members) =>
         string.Join(",", members.EnumerateArray().Select(m => $"{m.GetProperty("nodeId")}/{m.GetProperty("pid")}/{m.GetProperty("name")}"));
 
-    private sealed class Members(List<CpgNodeProcess> processes) : List<CpgNodeProcess>(processes), IDisposable
+    private sealed class Members(string group, List<CpgNodeProcess> processes) : List<CpgNodeProcess>(processes), IDisposable
     {
+        public string Group { get; } = group;
+
         public void Dispose() => ForEach(p => p.Dispose());
     }
 }
