@@ -1,11 +1,12 @@
 // cpgnode: one member of a CPG group through HaApi's CorosyncTransport, driven over stdin/stdout so that
 // integration tests (and people) can run several of them in different network namespaces.
 //
-//   cpgnode [--group NAME] [--start-timeout-ms N]
+//   cpgnode [--group NAME] [--start-timeout-ms N] [--event-capacity N]
 //
 // stdout: one JSON object per line: started, view, quorum, message, sent, error, closed.
 // stdin:  "!big N" multicasts N pseudo-random bytes; "!ping N" multicasts N small messages one at a time, each
-//         after the previous one came back, and prints the send-to-own-delivery latencies; "!quit" leaves;
+//         after the previous one came back, and prints the send-to-own-delivery latencies; "!stall MS" makes the
+//         event reader sleep MS before its next event (a slow engine: the bounded queue fills); "!quit" leaves;
 //         any other line is multicast as UTF-8.
 using System.Security.Cryptography;
 using System.Text;
@@ -20,18 +21,21 @@ for (var i = 0; i < args.Length; i++)
         options = options with { GroupName = args[++i] };
     else if (args[i] == "--start-timeout-ms" && i + 1 < args.Length && int.TryParse(args[i + 1], out var ms))
         options = options with { StartTimeout = TimeSpan.FromMilliseconds(ms) };
+    else if (args[i] == "--event-capacity" && i + 1 < args.Length && int.TryParse(args[i + 1], out var capacity))
+        options = options with { EventQueueCapacity = capacity };
     else
     {
-        Console.Error.WriteLine("usage: cpgnode [--group NAME] [--start-timeout-ms N]");
+        Console.Error.WriteLine("usage: cpgnode [--group NAME] [--start-timeout-ms N] [--event-capacity N]");
         return 2;
     }
-    if (args[i] == "--start-timeout-ms")
+    if (args[i] is "--start-timeout-ms" or "--event-capacity")
         i++;
 }
 
 var output = new JsonLines(Console.Out);
 // Ping payloads this process waits to see delivered back to itself.
 var pings = new System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource>();
+var stallMs = 0;
 await using var transport = new CorosyncTransport(options);
 try
 {
@@ -58,6 +62,8 @@ var reader = Task.Run(async () =>
     {
         await foreach (var item in transport.Events.ReadAllAsync())
         {
+            if (Interlocked.Exchange(ref stallMs, 0) is > 0 and var stall)
+                await Task.Delay(stall);
             if (item is MessageDelivered { Payload: [0, ..] } ping)
             {
                 if (ping.Sender == transport.Local && pings.TryRemove(Encoding.UTF8.GetString(ping.Payload), out var waiter))
@@ -77,6 +83,12 @@ var reader = Task.Run(async () =>
 string? line;
 while ((line = await Console.In.ReadLineAsync()) is not null && line != "!quit")
 {
+    if (line.StartsWith("!stall ", StringComparison.Ordinal))
+    {
+        Volatile.Write(ref stallMs, int.Parse(line[7..]));
+        output.Write(w => w.WriteString("event", "stalling"));
+        continue;
+    }
     if (line.StartsWith("!ping ", StringComparison.Ordinal))
     {
         await PingAsync(int.Parse(line[6..]));

@@ -68,6 +68,35 @@ public sealed class CorosyncTransportClusterTests(CorosyncClusterFixture cluster
     }
 
     [Fact]
+    public void A_slow_reader_with_a_full_event_queue_loses_nothing_and_keeps_the_order()
+    {
+        var group = $"t-{Guid.NewGuid():N}";
+        using var slow = CpgNodeProcess.Launch(cluster, 1, "--group", group, "--event-capacity", "16");
+        using var sender = cluster.StartMember(2, group);
+        using var witness = cluster.StartMember(3, group);
+        foreach (var member in new[] { slow, sender, witness })
+            member.WaitForView(ids => ids.Length == 3, EventTimeout, "3-member view");
+        const int count = 400;
+
+        slow.Send("!stall 3000");
+        slow.WaitFor(e => CpgNodeProcess.Is(e, "stalling"), EventTimeout, "stall acknowledged");
+        for (var i = 0; i < count; i++)
+            sender.Send($"n{i}");
+
+        string[] Delivered(CpgNodeProcess member)
+        {
+            member.WaitFor(_ => member.Events("message").Count(IsTestMessage) >= count, EventTimeout, $"{count} messages");
+            return member.Events("message").Where(IsTestMessage).Select(e => e.GetProperty("text").GetString()!).ToArray();
+        }
+        var expected = Enumerable.Range(0, count).Select(i => $"n{i}").ToArray();
+        Assert.Equal(expected, Delivered(witness));
+        Assert.Equal(expected, Delivered(slow));
+        // The reader really sat on the first message while the other 399 queued up behind it (16 fit the queue).
+        var stalledAt = slow.Events("stalling").Single().GetProperty("t").GetDouble();
+        Assert.True(slow.Events("message").First(IsTestMessage).GetProperty("t").GetDouble() - stalledAt >= 2900);
+    }
+
+    [Fact]
     public void A_message_larger_than_the_ipc_limit_is_fragmented_and_reassembled_intact()
     {
         using var members = StartMembers();
