@@ -67,6 +67,10 @@ builder.Services.AddSingleton(sp => TokenStore.LoadOrCreate(options.ResolvedToke
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+// Kestrel enforces the limit on streamed bodies; this refuses declared oversize bodies before any is read.
+app.Use((http, next) => http.Request.ContentLength > options.MaxRequestBodyBytes
+    ? throw new BadHttpRequestException($"the request body is {http.Request.ContentLength} bytes; the limit is {options.MaxRequestBodyBytes} (HaApi:MaxRequestBodyBytes)", StatusCodes.Status413PayloadTooLarge)
+    : next(http));
 
 app.MapOpenApi("/openapi/{documentName}.json");
 app.UseSwaggerUI(o =>

@@ -53,6 +53,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             ConfigErrorKind.NotFound => StatusCodes.Status404NotFound,
             ConfigErrorKind.Conflict => StatusCodes.Status409Conflict,
             ConfigErrorKind.VersionMismatch => StatusCodes.Status412PreconditionFailed,
+            ConfigErrorKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
             _ => StatusCodes.Status422UnprocessableEntity,
         };
         if (error.Errors.Count == 0) return Problem(status, Title(error.Kind), error.Message);
@@ -68,6 +69,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         ConfigErrorKind.NotFound => "Not found",
         ConfigErrorKind.Conflict => "Conflict",
         ConfigErrorKind.VersionMismatch => "The configuration changed since it was read",
+        ConfigErrorKind.Unavailable => "The cluster is re-forming",
         _ => "The change would make the configuration invalid",
     };
 

@@ -12,7 +12,7 @@ internal sealed class EngineHost(ConfigurationReplica replica, ILogger<EngineHos
         await replica.StartAsync(cancellationToken);
         var local = replica.Local;
         await WaitForQuorumAsync(cancellationToken);
-        if (replica.State.Quorate && replica.Config.FindNode(local.Name) is null)
+        if (replica.State is { Quorate: true, Synced: true } && replica.Config.FindNode(local.Name) is null)
         {
             await replica.SubmitAsync(new PutNode(new Node(local.Name, local.NodeId, [], Attributes.Empty), PutMode.Upsert),
                 "haapi", null, cancellationToken);
@@ -23,7 +23,7 @@ internal sealed class EngineHost(ConfigurationReplica replica, ILogger<EngineHos
     private async Task WaitForQuorumAsync(CancellationToken ct)
     {
         // The local transport reports quorum at once; a real cluster may take a token timeout or two to form.
-        for (var i = 0; i < 100 && !replica.State.Quorate; i++) await Task.Delay(50, ct);
+        for (var i = 0; i < 200 && !(replica.State.Quorate && replica.State.Synced); i++) await Task.Delay(50, ct);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken) => await replica.DisposeAsync();

@@ -10,6 +10,8 @@ public enum ConfigErrorKind
     Invalid,
     /// <summary>The client's expected version (If-Match) is not the current one (HTTP 412).</summary>
     VersionMismatch,
+    /// <summary>The cluster is re-forming (a view change is being synchronised); retry shortly (HTTP 503).</summary>
+    Unavailable,
 }
 
 /// <summary>Why a configuration change was refused. Errors name the item and field.</summary>
