@@ -97,7 +97,7 @@ internal sealed class AgentProcess
             // The group may not exist yet if the deadline hit before setsid() ran; then kill the process itself.
             if (!ProcessSignals.SignalGroup(pid, ProcessSignals.SigKill) && !process.HasExited)
             {
-                try { process.Kill(); } catch (InvalidOperationException) { }
+                try { process.Kill(); } catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception) { }
             }
             try
             {

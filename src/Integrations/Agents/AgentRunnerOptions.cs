@@ -17,6 +17,10 @@ public sealed record AgentRunnerOptions
 
     public string SystemctlPath { get; init; } = "/usr/bin/systemctl";
 
+    /// <summary>HA_RSCTMP of resource-agents (pid and state files of heartbeat agents). systemd-tmpfiles creates it at
+    /// boot; where systemd is not init nobody does, so the OCF runner creates it if missing. Null: leave it alone.</summary>
+    public string? ResourceAgentsTempDirectory { get; init; } = "/run/resource-agents";
+
     /// <summary>Bound on the stdout and on the stderr kept from one agent call (the head of stdout, the tail of
     /// stderr, where the exit reason is).</summary>
     public int OutputLimitBytes { get; init; } = 64 * 1024;

@@ -25,6 +25,12 @@ public sealed class OcfAgentRunner : IResourceAgentRunner
         PrivateDirectory.Create(options.RunDirectory);
         PrivateDirectory.Create(_attributeDirectory);
         CrmAttributeShim.Install(_shimDirectory);
+        if (options.ResourceAgentsTempDirectory is { } rsctmp && !Directory.Exists(rsctmp))
+        {
+            // Mode 1755 as in resource-agents' tmpfiles.d entry.
+            Directory.CreateDirectory(rsctmp, UnixFileMode.StickyBit | UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+                | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        }
         _process = new AgentProcess(Path.Combine(options.RunDirectory, "output"), options.OutputLimitBytes);
     }
 
