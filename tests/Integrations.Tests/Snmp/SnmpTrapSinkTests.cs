@@ -103,6 +103,25 @@ public class SnmpTrapSinkTests
     }
 
     [Fact]
+    public async Task V3_authNoPriv_trap_reaches_an_ipv6_receiver()
+    {
+        using var trapd = Snmptrapd.Start([$"createUser -e 0x{EngineIdHex} signer SHA-256 auth-pass-123"], ipv6: true);
+        Assert.StartsWith("[::1]:", trapd.Recipient);
+        await using var sink = new SnmpTrapSink([Alert(trapd.Recipient, new Dictionary<string, string>
+        {
+            ["trap_version"] = "3", ["trap_v3_user"] = "signer", ["trap_v3_security_level"] = "authNoPriv",
+            ["trap_v3_auth_protocol"] = "SHA-256", ["trap_v3_auth_passphrase"] = "auth-pass-123",
+        })], Options);
+
+        sink.Publish(new NodeMembershipChanged(EventTime, "pm01", "pm03", 3, true));
+
+        var trap = Assert.Single(trapd.WaitForTraps(1));
+        Assert.Contains("TRAP2, SNMP v3, user signer", trap.Header);
+        Assert.Contains("[::1]", trap.Header);
+        Assert.Equal("STRING: \"pm03\"", trap[".1.3.6.1.4.1.32723.1.1"]);
+    }
+
+    [Fact]
     public async Task Receiver_with_the_shipped_mibs_prints_pacemaker_names_and_the_date()
     {
         using var trapd = Snmptrapd.Start(mibDirectory: MibDirectory);
