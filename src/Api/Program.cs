@@ -68,6 +68,7 @@ builder.Services.AddSingleton<ConfigurationReplica>();
 builder.Services.AddSingleton<ConfigWriter>();
 builder.Services.AddSingleton<ConfigurationHistory>();
 builder.Services.AddHostedService<EngineHost>();
+builder.Services.AddHostedService<MonitoringSinks>();
 builder.Services.AddSingleton(sp => TokenStore.LoadOrCreate(options.ResolvedTokenFile,
     Path.Combine(Path.GetDirectoryName(Path.GetFullPath(options.ResolvedTokenFile))!, "admin-token"),
     sp.GetRequiredService<ILogger<TokenStore>>()));
