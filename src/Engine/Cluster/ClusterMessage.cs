@@ -14,6 +14,7 @@ namespace HaApi.Engine.Cluster;
 [JsonDerivedType(typeof(StateAnnouncement), "state-announcement")]
 [JsonDerivedType(typeof(StateTransfer), "state-transfer")]
 [JsonDerivedType(typeof(TransientAttributeSet), "transient-attribute")]
+[JsonDerivedType(typeof(CommandApplied), "command-applied")]
 public abstract record ClusterMessage
 {
     public const int CurrentFormat = 1;
@@ -58,10 +59,13 @@ public sealed record ConfigCommandMessage(CommandEnvelope Envelope) : ClusterMes
 /// attributes. Once every member of the view has announced, all agree (from the same delivered messages) on
 /// which member holds the newest configuration.
 /// </summary>
-public sealed record StateAnnouncement(string ViewTag, ConfigVersion Version, IReadOnlyDictionary<string, string> TransientAttributes) : ClusterMessage;
+public sealed record StateAnnouncement(string ViewTag, long Term, ConfigVersion Version, IReadOnlyDictionary<string, string> TransientAttributes) : ClusterMessage;
 
 /// <summary>The newest configuration, sent by the member chosen after a view change to those that hold an older one.</summary>
-public sealed record StateTransfer(string ViewTag, ClusterConfig Config, IReadOnlyList<ChangeRecord> History) : ClusterMessage;
+public sealed record StateTransfer(string ViewTag, long Term, ClusterConfig Config, IReadOnlyList<ChangeRecord> History) : ClusterMessage;
 
 /// <summary>A transient (runtime, not persisted) node attribute changed on its node; null deletes it.</summary>
 public sealed record TransientAttributeSet(string Node, string Name, string? Value) : ClusterMessage;
+
+/// <summary>A member applied a command; the proposer acknowledges its client once a majority of nodes has.</summary>
+public sealed record CommandApplied(Guid CommandId) : ClusterMessage;

@@ -20,6 +20,11 @@ namespace HaApi.Engine.Cluster;
 /// have announced, every member picks the same newest holder (highest version, then lowest node id) from the same
 /// delivered announcements; that member sends its configuration to the others. Commands delivered while the view is
 /// not synchronised are refused by every member alike, so no member applies a command to a stale configuration.
+///
+/// Two rules keep acknowledged writes from being lost across partitions, as in Raft: a command is applied only in a
+/// view that holds a majority of the configured nodes, and its proposer acknowledges it only once a majority of nodes
+/// has applied it. Every synchronised majority view starts a new term, and configurations are ordered by
+/// (term, version), so a partition that missed a write can never override one that made it.
 /// </summary>
 public sealed class ConfigurationReplica : IAsyncDisposable
 {
@@ -31,7 +36,7 @@ public sealed class ConfigurationReplica : IAsyncDisposable
     private readonly IEventSink events;
     private readonly TimeProvider time;
     private readonly ILogger log;
-    private readonly ConcurrentDictionary<Guid, TaskCompletionSource<ApplyOutcome>> pending = new();
+    private readonly ConcurrentDictionary<Guid, Pending> pending = new();
     private readonly CancellationTokenSource stopping = new();
     private Task? loop;
     private int disposed;
@@ -40,6 +45,15 @@ public sealed class ConfigurationReplica : IAsyncDisposable
     private string viewTag = "";
     private readonly Dictionary<uint, (GroupMember Sender, StateAnnouncement Announcement)> announcements = [];
     private ImmutableSortedDictionary<string, string> localTransient = Attributes.Empty;
+    private long term;
+
+    /// <summary>A proposal of this node awaiting a majority of applications (touched by the delivery loop only, after creation).</summary>
+    private sealed class Pending
+    {
+        public readonly TaskCompletionSource<ApplyOutcome> Done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public readonly HashSet<uint> AppliedBy = [];
+        public ApplyOutcome? Outcome;
+    }
 
     private volatile Snapshot state = Snapshot.Initial;
 
@@ -51,7 +65,8 @@ public sealed class ConfigurationReplica : IAsyncDisposable
         ImmutableArray<GroupMember> Members,
         bool Synced,
         string? Dc,
-        ImmutableSortedDictionary<string, ImmutableSortedDictionary<string, string>> TransientAttributes)
+        ImmutableSortedDictionary<string, ImmutableSortedDictionary<string, string>> TransientAttributes,
+        QuorumChanged? Votes = null)
     {
         public static readonly Snapshot Initial = new(ClusterConfig.Empty, [], false, [], false, null,
             ImmutableSortedDictionary.Create<string, ImmutableSortedDictionary<string, string>>(StringComparer.Ordinal));
@@ -85,6 +100,7 @@ public sealed class ConfigurationReplica : IAsyncDisposable
         var stored = store.Load();
         if (stored is null) return;
         state = state with { Config = stored.Config, History = stored.History.TakeLast(HistoryLimit).ToImmutableList() };
+        term = stored.Term;
         log.LogInformation("Loaded configuration version {Version} ({Resources} primitives, {Constraints} constraints)",
             stored.Config.Version, stored.Config.Primitives.Length,
             stored.Config.Locations.Length + stored.Config.Colocations.Length + stored.Config.Orders.Length);
@@ -117,9 +133,9 @@ public sealed class ConfigurationReplica : IAsyncDisposable
         if (!s.Quorate) throw new NotQuorateException(transport.Local.Name);
         if (!s.Synced) throw new ConfigRejectedException(Reforming());
         id = Guid.NewGuid();
-        var done = new TaskCompletionSource<ApplyOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-        pending[id] = done;
-        return done.Task;
+        var entry = new Pending();
+        pending[id] = entry;
+        return entry.Done.Task;
     }
 
     /// <summary>Sets (or, with null, deletes) a transient attribute of this node, replicated to every member.</summary>
@@ -141,7 +157,7 @@ public sealed class ConfigurationReplica : IAsyncDisposable
                     // A failure to persist must stop this node from acknowledging anything further: it would
                     // otherwise acknowledge changes it might lose. Fail the waiting writers and keep the error visible.
                     log.LogCritical(ex, "Failed to handle {Event}; configuration changes on this node are halted", e.GetType().Name);
-                    foreach (var p in pending.Values) p.TrySetException(ex);
+                    foreach (var p in pending.Values) p.Done.TrySetException(ex);
                     throw;
                 }
             }
@@ -170,10 +186,11 @@ public sealed class ConfigurationReplica : IAsyncDisposable
                 }
                 switch (message)
                 {
-                    case ConfigCommandMessage c: ApplyCommand(c.Envelope); break;
+                    case ConfigCommandMessage c: await ApplyCommandAsync(m.Sender, c.Envelope, ct); break;
                     case StateAnnouncement a: await OnAnnouncementAsync(m.Sender, a, ct); break;
                     case StateTransfer t: OnTransfer(m.Sender, t); break;
                     case TransientAttributeSet t: OnTransientAttribute(m.Sender, t); break;
+                    case CommandApplied a: OnApplied(m.Sender, a.CommandId); break;
                 }
                 break;
             case ViewChanged v:
@@ -185,7 +202,7 @@ public sealed class ConfigurationReplica : IAsyncDisposable
                     log.LogInformation("Quorum {State} ({Votes}/{Expected} votes)", q.Quorate ? "gained" : "lost", q.TotalVotes, q.ExpectedVotes);
                     events.Publish(new QuorumEvent(time.GetUtcNow(), transport.Local.Name, q.Quorate));
                 }
-                state = state with { Quorate = q.Quorate };
+                state = state with { Quorate = q.Quorate, Votes = q };
                 break;
         }
     }
@@ -208,7 +225,7 @@ public sealed class ConfigurationReplica : IAsyncDisposable
             events.Publish(new NodeMembershipChanged(now, transport.Local.Name, joined.Name, joined.NodeId, true));
         if (previousDc is not null) events.Publish(new DcChanged(now, transport.Local.Name, null));
         if (v.Members.Contains(transport.Local))
-            await transport.MulticastAsync(new StateAnnouncement(viewTag, state.Config.Version, localTransient).Encode(), ct);
+            await transport.MulticastAsync(new StateAnnouncement(viewTag, term, state.Config.Version, localTransient).Encode(), ct);
     }
 
     private async ValueTask OnAnnouncementAsync(GroupMember sender, StateAnnouncement a, CancellationToken ct)
@@ -221,8 +238,10 @@ public sealed class ConfigurationReplica : IAsyncDisposable
         };
         if (state.Synced || state.Members.Any(m => !announcements.ContainsKey(m.NodeId))) return;
 
-        var newest = announcements.Values.OrderByDescending(x => x.Announcement.Version).ThenBy(x => x.Sender.NodeId).First();
-        if (announcements.Values.All(x => x.Announcement.Version == newest.Announcement.Version))
+        var newest = announcements.Values
+            .OrderByDescending(x => x.Announcement.Term).ThenByDescending(x => x.Announcement.Version).ThenBy(x => x.Sender.NodeId).First();
+        // Same term and version means the same history: within a term, commands are applied in one view in agreed order.
+        if (announcements.Values.All(x => x.Announcement.Term == newest.Announcement.Term && x.Announcement.Version == newest.Announcement.Version))
         {
             CompleteSync();
             return;
@@ -230,17 +249,18 @@ public sealed class ConfigurationReplica : IAsyncDisposable
         if (newest.Sender == transport.Local)
         {
             log.LogInformation("Sending configuration {Version} to members with older versions", state.Config.Version);
-            await transport.MulticastAsync(new StateTransfer(viewTag, state.Config, state.History).Encode(), ct);
+            await transport.MulticastAsync(new StateTransfer(viewTag, term, state.Config, state.History).Encode(), ct);
         }
     }
 
     private void OnTransfer(GroupMember sender, StateTransfer t)
     {
         if (t.ViewTag != viewTag || state.Synced) return;
-        if (t.Config.Version != state.Config.Version)
+        if (t.Term != term || t.Config.Version != state.Config.Version)
         {
             var history = t.History.TakeLast(HistoryLimit).ToImmutableList();
-            store.Save(new StoredConfig(t.Config, history));
+            term = t.Term;
+            store.Save(new StoredConfig(t.Config, history, term));
             log.LogInformation("Adopted configuration {Version} from {Node} (had {Old})", t.Config.Version, sender.Name, state.Config.Version);
             state = state with { Config = t.Config, History = history };
             events.Publish(new ConfigurationChanged(time.GetUtcNow(), transport.Local.Name, t.Config.Version.ToString(),
@@ -255,6 +275,12 @@ public sealed class ConfigurationReplica : IAsyncDisposable
     {
         var dc = state.Members.MinBy(m => m.NodeId)?.Name;
         state = state with { Synced = true, Dc = dc };
+        if (IsMajorityView())
+        {
+            term = announcements.Values.Max(x => x.Announcement.Term) + 1;
+            store.Save(new StoredConfig(state.Config, state.History, term));
+        }
+        SettlePendingAfterSync();
         log.LogInformation("View {View} synchronised at configuration {Version}; DC is {Dc}", viewTag, state.Config.Version, dc);
         events.Publish(new DcChanged(time.GetUtcNow(), transport.Local.Name, dc));
     }
@@ -270,17 +296,17 @@ public sealed class ConfigurationReplica : IAsyncDisposable
         events.Publish(new NodeAttributeChanged(time.GetUtcNow(), transport.Local.Name, t.Node, t.Name, t.Value));
     }
 
-    private void ApplyCommand(CommandEnvelope envelope)
+    private async ValueTask ApplyCommandAsync(GroupMember sender, CommandEnvelope envelope, CancellationToken ct)
     {
         var current = state;
-        var outcome = current.Synced
-            ? ConfigApplier.Apply(current.Config, envelope)
-            : new ApplyOutcome(null, null, Reforming());
+        var outcome = !current.Synced ? new ApplyOutcome(null, null, Reforming())
+            : !IsMajorityView() ? new ApplyOutcome(null, null, NoMajority())
+            : ConfigApplier.Apply(current.Config, envelope);
         if (outcome.Succeeded)
         {
             var history = current.History.Add(outcome.Change!);
             if (history.Count > HistoryLimit) history = history.RemoveRange(0, history.Count - HistoryLimit);
-            store.Save(new StoredConfig(outcome.Config!, history));
+            store.Save(new StoredConfig(outcome.Config!, history, term));
             state = current with { Config = outcome.Config!, History = history };
             log.LogInformation("Configuration {Version}: {Summary} (by {Author} via {Node})",
                 outcome.Change!.Version, outcome.Change.Summary, envelope.Author, envelope.ViaNode);
@@ -290,8 +316,56 @@ public sealed class ConfigurationReplica : IAsyncDisposable
         {
             log.LogInformation("Refused change '{Change}' by {Author}: {Reason}", envelope.Command.Describe(), envelope.Author, outcome.Error!.Message);
         }
-        if (pending.TryGetValue(envelope.Id, out var waiter)) waiter.TrySetResult(outcome);
+
+        if (sender == transport.Local)
+        {
+            if (pending.TryGetValue(envelope.Id, out var mine))
+            {
+                mine.Outcome = outcome;
+                if (!outcome.Succeeded) mine.Done.TrySetResult(outcome);
+                else OnApplied(sender, envelope.Id);
+            }
+        }
+        else if (outcome.Succeeded)
+        {
+            await transport.MulticastAsync(new CommandApplied(envelope.Id).Encode(), ct);
+        }
     }
+
+    private void OnApplied(GroupMember member, Guid commandId)
+    {
+        if (!pending.TryGetValue(commandId, out var p) || p.Outcome is not { Succeeded: true }) return;
+        p.AppliedBy.Add(member.NodeId);
+        if (p.AppliedBy.Count >= Majority(state.Config)) p.Done.TrySetResult(p.Outcome);
+    }
+
+    /// <summary>
+    /// After a view change, acknowledgements from members that left may never come. A change this node applied is
+    /// safe once a synchronised majority view holds it; one that the newest configuration lacks was lost with the
+    /// partition that applied it, and its proposer is told so instead of waiting out the timeout.
+    /// </summary>
+    private void SettlePendingAfterSync()
+    {
+        if (!IsMajorityView()) return;
+        foreach (var p in pending.Values.Where(p => p.Outcome is { Succeeded: true } && !p.Done.Task.IsCompleted))
+        {
+            var id = p.Outcome!.Change!.CommandId;
+            if (state.History.Any(h => h.CommandId == id)) p.Done.TrySetResult(p.Outcome);
+            else p.Done.TrySetResult(new ApplyOutcome(null, null, new ConfigError(ConfigErrorKind.Unavailable,
+                "the change was applied only in a partition that has since been superseded by the majority; it is not in effect — retry it", [])));
+        }
+    }
+
+    /// <summary>
+    /// Whether the current view holds a majority of the configured nodes. Computed from the agreed view and the agreed
+    /// configuration, so every member of a view reaches the same answer at the same point in the message order.
+    /// </summary>
+    private bool IsMajorityView() => state.Members.Length >= Majority(state.Config);
+
+    private static int Majority(ClusterConfig config) => Math.Max(1, config.Nodes.Length / 2 + 1);
+
+    private static ConfigError NoMajority() => new(ConfigErrorKind.Unavailable,
+        "this partition does not hold a majority of the configured nodes, so it cannot change the configuration", []);
 
     private static ConfigError Reforming() => new(ConfigErrorKind.Unavailable,
         "the cluster membership just changed and the members are synchronising their configuration; retry in a moment", []);

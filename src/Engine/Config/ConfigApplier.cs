@@ -32,7 +32,7 @@ public static class ConfigApplier
         var version = envelope.Command is ReplaceConfiguration
             ? new ConfigVersion(Math.Max(current.Version.AdminEpoch, candidate.Version.AdminEpoch) + 1, 0, 0)
             : current.Version.NextEpoch();
-        var change = new ChangeRecord(version, envelope.Author, envelope.Time, envelope.ViaNode, envelope.Command.Describe());
+        var change = new ChangeRecord(version, envelope.Author, envelope.Time, envelope.ViaNode, envelope.Command.Describe(), envelope.Id);
         return new ApplyOutcome(candidate with { Version = version, LastChange = change }, change, null);
     }
 

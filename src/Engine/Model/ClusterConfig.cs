@@ -23,6 +23,13 @@ public sealed record ClusterConfig(
     ImmutableArray<Alert> Alerts,
     ChangeRecord? LastChange = null)
 {
+    /// <summary>
+    /// Ids of top-level resources (primitives, groups, clones) in the order they were declared, when known (a CIB
+    /// interleaves kinds; Pacemaker's placement tie-breaking and summaries follow that order). Empty: primitives,
+    /// then groups, then clones.
+    /// </summary>
+    public ImmutableArray<string> ResourceOrder { get; init; } = [];
+
     public static readonly ClusterConfig Empty = new(
         ConfigVersion.Initial, [], [], [], [], [], [], [], [], [], ClusterProperties.Default,
         Attributes.Empty, Attributes.Empty, []);
@@ -61,4 +68,4 @@ public sealed record ClusterConfig(
 }
 
 /// <summary>Who changed the configuration, when, through which node, and what the change was.</summary>
-public sealed record ChangeRecord(ConfigVersion Version, string Author, DateTimeOffset Time, string ViaNode, string Summary);
+public sealed record ChangeRecord(ConfigVersion Version, string Author, DateTimeOffset Time, string ViaNode, string Summary, Guid CommandId = default);

@@ -47,7 +47,7 @@ public sealed class FileConfigStore : IConfigStore
         try
         {
             var state = JsonSerializer.Deserialize<State>(body, ConfigJson.Options) ?? throw Corrupt("empty body");
-            return new StoredConfig(state.Config, state.History);
+            return new StoredConfig(state.Config, state.History, state.Term);
         }
         catch (JsonException e)
         {
@@ -57,7 +57,7 @@ public sealed class FileConfigStore : IConfigStore
 
     public void Save(StoredConfig state)
     {
-        var body = JsonSerializer.SerializeToUtf8Bytes(new State(state.Config, state.History.ToList()), ConfigJson.Options);
+        var body = JsonSerializer.SerializeToUtf8Bytes(new State(state.Config, state.History.ToList(), state.Term), ConfigJson.Options);
         var header = JsonSerializer.SerializeToUtf8Bytes(new Header(Format, Convert.ToHexStringLower(SHA256.HashData(body)), state.Config.Version.ToString()), ConfigJson.Options);
         var temp = path + ".tmp";
         using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.None))
@@ -78,5 +78,5 @@ public sealed class FileConfigStore : IConfigStore
 
     private sealed record Header(string Format, string Sha256, string Version);
 
-    private sealed record State(ClusterConfig Config, List<ChangeRecord> History);
+    private sealed record State(ClusterConfig Config, List<ChangeRecord> History, long Term);
 }

@@ -9,11 +9,12 @@ public class ConfigApplierTests
     [Fact]
     public void Every_change_bumps_the_epoch_and_records_who_when_and_where()
     {
-        var outcome = ConfigApplier.Apply(TwoNodes(), Envelope(new PutPrimitive(Ip(), PutMode.Create)));
+        var envelope = Envelope(new PutPrimitive(Ip(), PutMode.Create));
+        var outcome = ConfigApplier.Apply(TwoNodes(), envelope);
 
         Assert.True(outcome.Succeeded);
         Assert.Equal(new ConfigVersion(0, 1, 0), outcome.Config!.Version);
-        Assert.Equal(new ChangeRecord(new ConfigVersion(0, 1, 0), "tester", T0, "node1", "create primitive vip (ocf:heartbeat:IPaddr2)"), outcome.Change);
+        Assert.Equal(new ChangeRecord(new ConfigVersion(0, 1, 0), "tester", T0, "node1", "create primitive vip (ocf:heartbeat:IPaddr2)", envelope.Id), outcome.Change);
     }
 
     [Fact]

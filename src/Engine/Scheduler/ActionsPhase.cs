@@ -1,0 +1,217 @@
+using HaApi.Engine.Model;
+
+namespace HaApi.Engine.Scheduler;
+
+/// <summary>
+/// Creates each resource's actions the way Pacemaker does: take the resource down to stopped and back up to its
+/// role (optional unless it must stop: moving, failed, multiply active), then from its role to its next role;
+/// plus pseudo actions for groups and clones, probes where the state is unknown, and recurring monitors.
+/// </summary>
+internal static class ActionsPhase
+{
+    public static void Run(WorkingSet ws)
+    {
+        foreach (var rsc in ws.Resources) Create(ws, rsc);
+        CreateProbes(ws);
+        foreach (var p in ws.AllPrimitives())
+            foreach (var node in p.AgentChangedOn.Where(n => n.Online))
+                GetOrCreate(ws, p, "clear_failcount", node, optional: false);
+    }
+
+    private static void Create(WorkingSet ws, ResourceNode rsc)
+    {
+        switch (rsc)
+        {
+            case PrimitiveNode p:
+                CreatePrimitive(ws, p);
+                break;
+            case GroupNode g:
+                foreach (var m in g.Members) CreatePrimitive(ws, m);
+                CreatePseudo(ws, g);
+                break;
+            case CloneNode c:
+                foreach (var i in c.Instances) Create(ws, i);
+                CreatePseudo(ws, c);
+                var running = c.FindAction("running")!;
+                running.RequiresAny = true;
+                running.Runnable = c.Instances.Any(i => i.Primitives().Any(p => p.IsActive && p.AssignedTo is not null) || i.Primitives().Any(p => p.FindAction("start") is { Optional: false }));
+                break;
+        }
+    }
+
+    private static void CreatePseudo(WorkingSet ws, ResourceNode rsc)
+    {
+        foreach (var task in new[] { "start", "running", "stop", "stopped" })
+        {
+            var a = ws.NewAction(rsc, task, null, optional: true);
+            a.Pseudo = true;
+        }
+    }
+
+    public static ActionNode GetOrCreate(WorkingSet ws, ResourceNode rsc, string task, NodeInfo? node, bool optional)
+    {
+        var existing = rsc.Actions.FirstOrDefault(a => a.Task == task && a.Node == node && a.Interval == TimeSpan.Zero);
+        if (existing is not null)
+        {
+            if (!optional) existing.Optional = false;
+            return existing;
+        }
+        var action = ws.NewAction(rsc, task, node, optional);
+        action.Runnable = InitialRunnable(ws, action);
+        return action;
+    }
+
+    private static bool InitialRunnable(WorkingSet ws, ActionNode a)
+    {
+        if (a.Pseudo) return true;
+        if (a.Node is null) return false;
+        if (a.Task == "stop" && a.Node.Unclean)
+        {
+            // Implied by fencing: done once the node is fenced.
+            a.Pseudo = true;
+            return ws.FenceActions.Any(f => f.Node == a.Node);
+        }
+        if (!a.Node.Online || a.Node.Unclean) return false;
+        if (a.Task is "start" or "promote" && !ws.Input.HaveQuorum && ws.NoQuorumPolicy != NoQuorumPolicy.Ignore)
+        {
+            a.Reason = "no quorum";
+            return false;
+        }
+        return true;
+    }
+
+    private static void CreatePrimitive(WorkingSet ws, PrimitiveNode p)
+    {
+        if (p.NextRole == Role.Unknown)
+            p.NextRole = p.AssignedTo is null ? Role.Stopped : p.TargetRole ?? Role.Started;
+        var current = p.CurrentNode;
+        var needStop = false;
+        var moving = current is not null && p.AssignedTo is not null && current != p.AssignedTo && p.NextRole >= Role.Started;
+        if (moving) needStop = true;
+        // Fencing devices do not need fencing to be recovered, so copies on nodes being fenced do not count.
+        var activeCount = p.Definition.Class == ResourceClass.Stonith ? p.RunningOn.Count(n => !n.Unclean) : p.RunningOn.Count;
+        if (activeCount > 1) needStop = true;
+        var definitionChanged = !moving && !p.Failed && current is not null && current == p.AssignedTo && DefinitionChanged(p, current);
+        if (definitionChanged) needStop = true;
+        if (!moving && p.Failed) needStop = true;
+        else if (!moving && p.Blocked) needStop = true;
+
+        // Down to stopped on the current node(s), and back up to the current role on the next node.
+        var role = p.Role;
+        if (role != Role.Stopped)
+        {
+            if (role == Role.Promoted)
+                foreach (var n in p.RunningOn) GetOrCreate(ws, p, "demote", n, !needStop);
+            Stop(ws, p, !needStop);
+            role = Role.Stopped;
+        }
+        if (p.Role <= p.NextRole && role != p.Role && !p.Blocked)
+        {
+            Start(ws, p, p.AssignedTo, !needStop);
+            if (p.Role == Role.Promoted) GetOrCreate(ws, p, "promote", p.AssignedTo, !needStop);
+        }
+
+        // From the current role to the next role.
+        role = p.Role;
+        var guard = 0;
+        while (role != p.NextRole && guard++ < 4)
+        {
+            var next = Step(role, p.NextRole);
+            switch ((role, next))
+            {
+                case (Role.Stopped, _):
+                    Start(ws, p, p.AssignedTo, false);
+                    break;
+                case (_, Role.Stopped):
+                    Stop(ws, p, false);
+                    break;
+                case (_, Role.Promoted):
+                    GetOrCreate(ws, p, "promote", p.AssignedTo, false);
+                    break;
+                case (Role.Promoted, _):
+                    foreach (var n in p.RunningOn) GetOrCreate(ws, p, "demote", n, false);
+                    break;
+            }
+            role = next;
+        }
+
+        // Agents without parameters (LSB, systemd) get no reason: Pacemaker only names the change for OCF and fencing agents.
+        if (definitionChanged && p.Definition.Class is ResourceClass.Ocf or ResourceClass.Stonith && p.FindAction("start", p.AssignedTo) is { } restarted)
+            restarted.SetReason("resource definition change", overwrite: false);
+
+        foreach (var start in p.Actions.Where(a => a.Task == "start" && !a.Optional && a.Node is not null).ToList())
+            foreach (var op in p.Definition.Operations.Where(o => o.Name == "monitor" && o.IsRecurring && o.Enabled && o.Role is null or Role.Started))
+            {
+                var monitor = ws.NewAction(p, "monitor", start.Node, optional: false);
+                monitor.Interval = op.Interval;
+                monitor.Runnable = start.Runnable;
+            }
+    }
+
+    /// <summary>
+    /// Whether the resource's parameters differ from those its running instance was started with (Pacemaker's
+    /// operation digest); a change limited to reloadable parameters marks it for reload instead.
+    /// </summary>
+    private static bool DefinitionChanged(PrimitiveNode p, NodeInfo node)
+    {
+        if (!p.LastStart.TryGetValue(node, out var start) || start.Digest is null) return false;
+        if (OperationDigest.Compute(p.Definition.Parameters) == start.Digest) return false;
+        if (start.RestartDigest is not null && start.ForceRestartParameters is not null)
+        {
+            var restartOnly = start.ForceRestartParameters.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+            var restartParameters = p.Definition.Parameters.Where(kv => restartOnly.Contains(kv.Key));
+            if (OperationDigest.Compute(restartParameters) == start.RestartDigest)
+            {
+                p.Reload = true;
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Role Step(Role from, Role to)
+    {
+        static int Rank(Role r) => r switch { Role.Stopped => 0, Role.Started or Role.Unpromoted => 1, Role.Promoted => 2, _ => 0 };
+        var a = Rank(from);
+        var b = Rank(to);
+        if (a == b) return to;
+        if (a < b) return a == 0 ? (to == Role.Promoted ? Role.Unpromoted : to) : Role.Promoted;
+        return a == 2 ? (to == Role.Stopped ? Role.Unpromoted : to) : Role.Stopped;
+    }
+
+    private static void Stop(WorkingSet ws, PrimitiveNode p, bool optional)
+    {
+        foreach (var node in p.RunningOn)
+        {
+            // A fencing device on a node being fenced simply goes away with the node.
+            if (node.Unclean && p.Definition.Class == ResourceClass.Stonith && p.RunningOn.Any(n => !n.Unclean)) continue;
+            var stop = GetOrCreate(ws, p, "stop", node, optional);
+            if (p.AssignedTo is null) stop.SetReason("node availability", overwrite: true);
+            if (!p.Managed) stop.Runnable = false;
+            if (stop.Pseudo)
+                foreach (var fence in ws.FenceActions.Where(f => f.Node == node)) ws.Order(fence, stop, OrderFlags.ImpliesThen);
+        }
+    }
+
+    private static void Start(WorkingSet ws, PrimitiveNode p, NodeInfo? node, bool optional)
+    {
+        var start = GetOrCreate(ws, p, "start", node, optional);
+        if (!p.Managed) start.Runnable = false;
+    }
+
+    private static void CreateProbes(WorkingSet ws)
+    {
+        foreach (var p in ws.AllPrimitives())
+        {
+            if (p.Orphan) continue;
+            if (p.Parent is CloneNode { Unique: false } clone && clone.Instances.IndexOf(p) != 0) continue;
+            if (p.Parent is GroupNode { Parent: CloneNode { Unique: false } } g && ((CloneNode)g.Parent!).Instances.IndexOf(g) != 0) continue;
+            foreach (var node in ws.Nodes)
+            {
+                if (!node.Online || node.Unclean || p.ProbedOn.Contains(node)) continue;
+                var probe = ws.NewAction(p, "probe", node, optional: false);
+                probe.Runnable = true;
+            }
+        }
+    }
+}

@@ -1,0 +1,285 @@
+using HaApi.Engine.Model;
+
+namespace HaApi.Engine.Scheduler;
+
+/// <summary>
+/// Places resources on nodes in Pacemaker's order: resources sorted by priority, then by their score on their
+/// current node, then by their scores on the (sorted) nodes; each takes its colocations into account, groups place
+/// members in order, clones keep running instances where they are and spread the rest.
+/// </summary>
+internal static class AssignmentPhase
+{
+    public static void Run(WorkingSet ws)
+    {
+        // With the default placement strategy Pacemaker 2.1 assigns in priority order only (a stable sort, so
+        // configuration order breaks ties); the finer ordering applies to utilization-based strategies.
+        var order = ws.Resources
+            .Select((r, i) => (Rsc: r, Index: i, Scores: r.Allowed))
+            .OrderByDescending(x => x.Rsc.Priority)
+            .ThenBy(x => x.Index)
+            .ToList();
+        // Pacemaker sorts its resource list in place: later phases (and the summary) follow this order.
+        ws.Resources.Clear();
+        ws.Resources.AddRange(order.Select(o => o.Rsc));
+        foreach (var (rsc, _, _) in order) Assign(ws, rsc, null);
+    }
+
+    private static int CompareForAssignment(ResourceNode r1, Dictionary<NodeInfo, int> s1, ResourceNode r2, Dictionary<NodeInfo, int> s2, List<NodeInfo> nodes)
+    {
+        if (r1.Priority != r2.Priority) return r2.Priority.CompareTo(r1.Priority);
+        static int Score(NodeInfo? n, Dictionary<NodeInfo, int> s) => n is not null && s.TryGetValue(n, out var v) ? v : -Scores.Inf;
+        var w1 = Score(r1.CurrentNode, s1);
+        var w2 = Score(r2.CurrentNode, s2);
+        if (w1 != w2) return w2.CompareTo(w1);
+        foreach (var n in nodes)
+        {
+            w1 = Score(n, s1);
+            w2 = Score(n, s2);
+            if (w1 != w2) return w2.CompareTo(w1);
+        }
+        return 0;
+    }
+
+    /// <summary>Pacemaker's node order: higher score (unusable nodes count as -INFINITY), then fewer resources
+    /// already placed, then the resource's current node, then name.</summary>
+    public static List<NodeInfo> SortNodes(IEnumerable<NodeInfo> nodes, Func<NodeInfo, int> weight, NodeInfo? preferred)
+    {
+        var list = nodes.ToList();
+        int Effective(NodeInfo n) => n.CanRunResources ? weight(n) : -Scores.Inf;
+        list.Sort((a, b) =>
+        {
+            var wa = Effective(a);
+            var wb = Effective(b);
+            if (wa != wb) return wb.CompareTo(wa);
+            if (a.AssignedCount != b.AssignedCount) return a.AssignedCount.CompareTo(b.AssignedCount);
+            if (preferred is not null && a == preferred) return -1;
+            if (preferred is not null && b == preferred) return 1;
+            return string.CompareOrdinal(a.Name, b.Name);
+        });
+        return list;
+    }
+
+    public static NodeInfo? Assign(WorkingSet ws, ResourceNode rsc, NodeInfo? prefer) => rsc switch
+    {
+        PrimitiveNode p => AssignPrimitive(ws, p, prefer),
+        GroupNode g => AssignGroup(ws, g, prefer),
+        CloneNode c => AssignClone(ws, c),
+        _ => null,
+    };
+
+    private static NodeInfo? AssignPrimitive(WorkingSet ws, PrimitiveNode p, NodeInfo? prefer)
+    {
+        if (!p.Provisional) return p.AssignedTo;
+        if (p.Assigning) return null;
+        p.Assigning = true;
+
+        foreach (var c in p.ThisWith)
+        {
+            Assign(ws, c.Primary, null);
+            ColocationScores.ApplyToDependent(p, c);
+        }
+        foreach (var c in p.WithThis)
+            p.Allowed = ColocationScores.Merge(c.Dependent, p.Allowed, c.Score / (float)Scores.Inf, forward: false, rollback: true, onlyPositive: false) ?? p.Allowed;
+
+        if (p.NextRole == Role.Stopped)
+            foreach (var n in p.Allowed.Keys.ToList()) p.Allowed[n] = -Scores.Inf;
+
+        if (ws.StonithEnabled && !ws.HaveStonithResource) p.Managed = false;
+
+        if (!p.Managed)
+        {
+            p.NextRole = p.Role;
+            Finalize(p, p.CurrentNode, force: true);
+        }
+        else if (ws.StopEverything)
+        {
+            Finalize(p, null, force: true);
+        }
+        else
+        {
+            ChooseNode(p, prefer);
+        }
+        p.Assigning = false;
+        return p.AssignedTo;
+    }
+
+    private static void ChooseNode(PrimitiveNode p, NodeInfo? prefer)
+    {
+        var current = p.CurrentNode;
+        var nodes = SortNodes(p.Allowed.Keys, n => p.Allowed[n], current);
+        var best = nodes.Count > 0 ? nodes[0] : null;
+        NodeInfo? chosen = null;
+        if (prefer is not null && best is not null && p.Allowed.TryGetValue(prefer, out var pw))
+        {
+            if (pw >= 0 && prefer.CanRunResources && pw >= p.Allowed[best]) chosen = prefer;
+        }
+        if (chosen is null && best is not null)
+        {
+            chosen = best;
+            var uniqueCloneInstance = p.Parent is CloneNode { Unique: true };
+            if (!uniqueCloneInstance && p.Allowed[chosen] > 0 && chosen.CanRunResources && current is not null && current.CanRunResources)
+            {
+                foreach (var other in nodes.Skip(1))
+                {
+                    if (p.Allowed[other] != p.Allowed[chosen]) break;
+                    if (other == current)
+                    {
+                        chosen = other;
+                        break;
+                    }
+                }
+            }
+        }
+        Finalize(p, chosen, force: false);
+    }
+
+    public static void Finalize(PrimitiveNode p, NodeInfo? chosen, bool force)
+    {
+        if (!force && chosen is not null && (p.Allowed.GetValueOrDefault(chosen, -Scores.Inf) < 0 || !chosen.CanRunResources))
+            chosen = null;
+        Unassign(p);
+        p.Provisional = false;
+        if (chosen is null)
+        {
+            p.NextRole = Role.Stopped;
+            return;
+        }
+        p.AssignedTo = chosen;
+        chosen.AssignedCount++;
+    }
+
+    public static void Unassign(PrimitiveNode p)
+    {
+        if (p.AssignedTo is null) return;
+        p.AssignedTo.AssignedCount--;
+        p.AssignedTo = null;
+        p.Provisional = true;
+    }
+
+    private static NodeInfo? AssignGroup(WorkingSet ws, GroupNode g, NodeInfo? prefer)
+    {
+        if (!g.Provisional) return g.Members.Count > 0 ? g.Members[0].AssignedTo : null;
+        if (g.Assigning) return null;
+        g.Assigning = true;
+        if (g.Members.Count > 0) g.Role = g.Members[0].Role;
+
+        // Constraints that name the group as dependent apply to its first member.
+        if (g.Members.Count > 0)
+        {
+            foreach (var c in g.ThisWith) Assign(ws, c.Primary, null);
+            foreach (var c in g.ThisWith) ColocationScores.ApplyToDependent(g.Members[0], c);
+        }
+        NodeInfo? first = null;
+        foreach (var m in g.Members)
+        {
+            var node = AssignPrimitive(ws, m, prefer);
+            first ??= node;
+        }
+        if (g.Members.Count > 0) g.NextRole = g.Members[0].NextRole;
+        g.Assigning = false;
+        g.Provisional = false;
+        return first;
+    }
+
+    private static NodeInfo? AssignClone(WorkingSet ws, CloneNode clone)
+    {
+        if (!clone.Provisional) return null;
+        if (clone.Assigning) return null;
+        clone.Assigning = true;
+
+        foreach (var c in clone.ThisWith) Assign(ws, c.Primary, null);
+        var before = new Dictionary<NodeInfo, int>(clone.Allowed);
+        foreach (var c in clone.WithThis)
+            clone.Allowed = ColocationScores.Merge(c.Dependent, clone.Allowed, c.Score / (float)Scores.Inf, forward: false, rollback: true, onlyPositive: true) ?? clone.Allowed;
+        // Dependents' wishes merged at the clone level reach every instance.
+        foreach (var (node, weight) in clone.Allowed)
+        {
+            var delta = weight - before.GetValueOrDefault(node, 0);
+            if (delta == 0) continue;
+            foreach (var p in clone.Primitives())
+                if (p.Allowed.TryGetValue(node, out var w)) p.Allowed[node] = Scores.Add(w, delta);
+        }
+        foreach (var c in clone.ThisWith)
+            foreach (var instance in clone.Instances) ColocationScores.ApplyToDependent(instance, c);
+
+        var instances = clone.Instances
+            .Select((inst, i) => (inst, i))
+            // Healthy running instances first, then idle ones, failed instances last (they may have to move).
+            .OrderBy(x => x.inst.Primitives().Any(p => p.Failed) ? 2 : x.inst.IsActive ? 0 : 1)
+            .ThenBy(x => x.i)
+            .Select(x => x.inst)
+            .ToList();
+        DistributeInstances(ws, clone, instances);
+
+        clone.Assigning = false;
+        clone.Provisional = false;
+        return null;
+    }
+
+    private static void DistributeInstances(WorkingSet ws, CloneNode clone, List<ResourceNode> instances)
+    {
+        var max = clone.CloneMax;
+        var perNode = clone.CloneNodeMax;
+        var counts = ws.Nodes.ToDictionary(n => n, _ => 0);
+        var available = ws.Nodes.Count(n => n.CanRunResources && clone.Allowed.GetValueOrDefault(n, -Scores.Inf) >= 0);
+        var loopMax = available > 0 ? Math.Max(1, max / available) : 1;
+        var assigned = 0;
+
+        foreach (var inst in instances)
+        {
+            if (assigned >= max) break;
+            if (!inst.IsActive || !IsProvisional(inst) || inst.Primitives().Any(p => p.Failed)) continue;
+            var current = inst.CurrentNode!;
+            if (counts[current] >= loopMax || !CanRunInstance(clone, current, counts, perNode)) continue;
+            if (AssignInstance(ws, clone, inst, current, counts, perNode) is { } node)
+            {
+                counts[node]++;
+                assigned++;
+            }
+        }
+
+        foreach (var inst in instances)
+        {
+            if (!IsProvisional(inst)) continue;
+            if (inst.Primitives().Any(p => p.Orphan) || assigned >= max)
+            {
+                foreach (var p in inst.Primitives()) Finalize(p, null, force: true);
+                if (inst is GroupNode g) { g.Provisional = false; g.NextRole = Role.Stopped; }
+                continue;
+            }
+            if (AssignInstance(ws, clone, inst, null, counts, perNode) is { } node)
+            {
+                counts[node]++;
+                assigned++;
+            }
+        }
+    }
+
+    private static bool IsProvisional(ResourceNode r) => r.Primitives().Any(p => p.Provisional);
+
+    private static bool CanRunInstance(CloneNode clone, NodeInfo node, Dictionary<NodeInfo, int> counts, int perNode) =>
+        node.CanRunResources && clone.Allowed.GetValueOrDefault(node, -Scores.Inf) >= 0 && counts[node] < perNode;
+
+    private static NodeInfo? AssignInstance(WorkingSet ws, CloneNode clone, ResourceNode inst, NodeInfo? prefer, Dictionary<NodeInfo, int> counts, int perNode)
+    {
+        var backup = inst.Primitives().ToDictionary(p => p, p => new Dictionary<NodeInfo, int>(p.Allowed));
+        foreach (var p in inst.Primitives())
+            foreach (var n in p.Allowed.Keys.ToList())
+                if (!CanRunInstance(clone, n, counts, perNode)) p.Allowed[n] = -Scores.Inf;
+
+        var chosen = Assign(ws, inst, prefer);
+        if (chosen is not null && prefer is not null && chosen != prefer)
+        {
+            foreach (var p in inst.Primitives())
+            {
+                p.Allowed = backup[p];
+                Unassign(p);
+                p.Provisional = true;
+                p.NextRole = p.TargetRole is null && p.Meta.GetValueOrDefault(MetaNames.TargetRole) is not "Stopped" and not "stopped" ? Role.Unknown : p.NextRole;
+            }
+            if (inst is GroupNode g) g.Provisional = true;
+            return null;
+        }
+        return chosen;
+    }
+}

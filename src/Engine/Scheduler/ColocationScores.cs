@@ -1,0 +1,144 @@
+namespace HaApi.Engine.Scheduler;
+
+/// <summary>
+/// How colocations change node scores: a dependent follows (or avoids) where its primary was placed, and a
+/// primary takes its dependents' preferences into account (scaled by score/INFINITY) before it is placed.
+/// </summary>
+internal static class ColocationScores
+{
+    /// <summary>Apply "dependent with primary" once the primary is placed (Pacemaker's colocation_match).</summary>
+    public static void ApplyToDependent(ResourceNode dependent, Colocation c)
+    {
+        switch (dependent)
+        {
+            case GroupNode g:
+                if (g.Members.Count > 0) ApplyToDependent(g.Members[0], c);
+                return;
+            case CloneNode clone:
+                foreach (var instance in clone.Instances) ApplyToDependent(instance, c);
+                return;
+        }
+
+        var primary = c.Primary;
+        switch (primary)
+        {
+            case GroupNode g when g.Members.Count > 0:
+                Match(dependent, c.Score, (c.Score >= Scores.Inf ? g.Members[^1] : g.Members[0]).AssignedTo);
+                return;
+            case CloneNode clone:
+                var nodes = clone.Primitives().Where(p => !p.Blocked).Select(p => p.AssignedTo).OfType<NodeInfo>().Distinct().ToList();
+                if (c.Score >= Scores.Inf)
+                {
+                    foreach (var n in dependent.Allowed.Keys.ToList())
+                        if (!nodes.Contains(n)) dependent.Allowed[n] = -Scores.Inf;
+                }
+                else
+                {
+                    foreach (var n in nodes) Match(dependent, c.Score, n);
+                }
+                return;
+            case PrimitiveNode p:
+                Match(dependent, c.Score, p.AssignedTo);
+                return;
+        }
+    }
+
+    private static void Match(ResourceNode dependent, int score, NodeInfo? primaryNode)
+    {
+        if (primaryNode is null && score < 0) return;
+        var work = new Dictionary<NodeInfo, int>(dependent.Allowed);
+        foreach (var n in work.Keys.ToList())
+        {
+            if (primaryNode is not null && n == primaryNode)
+            {
+                if (score < Scores.Inf) work[n] = Scores.Add(score, work[n]);
+            }
+            else if (score >= Scores.Inf)
+            {
+                work[n] = -Scores.Inf;
+            }
+        }
+        // Mandatory colocations apply even when nothing is left; advisory ones roll back instead.
+        if (score >= Scores.Inf || score <= -Scores.Inf || AnyAvailable(work)) dependent.Allowed = work;
+    }
+
+    public static bool AnyAvailable(Dictionary<NodeInfo, int> nodes) =>
+        nodes.Any(kv => kv.Value >= 0 && kv.Key.CanRunResources);
+
+    /// <summary>
+    /// Pacemaker's merge_weights: a copy of <paramref name="nodes"/> (or of rsc's own scores when null) with
+    /// rsc's preferences added at <paramref name="factor"/>, recursing through rsc's own colocations.
+    /// Forward follows "this with" (for sorting), otherwise "with this" (dependents' wishes).
+    /// </summary>
+    public static Dictionary<NodeInfo, int>? Merge(ResourceNode rsc, Dictionary<NodeInfo, int>? nodes, float factor, bool forward, bool rollback, bool onlyPositive, HashSet<ResourceNode>? visiting = null)
+    {
+        visiting ??= [];
+        if (!visiting.Add(rsc)) return nodes;
+        try
+        {
+            if (rsc is GroupNode g && g.Members.Count > 0)
+            {
+                var result = Merge(g.Members[0], nodes, factor, forward, rollback, onlyPositive, visiting);
+                if (!forward)
+                    foreach (var c in g.WithThis)
+                        result = Merge(c.Dependent, result, c.Score / (float)Scores.Inf, forward, true, onlyPositive, visiting);
+                return result;
+            }
+
+            Dictionary<NodeInfo, int> work;
+            if (nodes is null) work = new Dictionary<NodeInfo, int>(rsc.Allowed);
+            else
+            {
+                work = new Dictionary<NodeInfo, int>(nodes);
+                AddMatching(work, rsc, factor, onlyPositive);
+            }
+
+            if (AnyAvailable(work))
+            {
+                var list = forward ? rsc.ThisWith : rsc.WithThis;
+                foreach (var c in list)
+                {
+                    var other = forward ? c.Primary : c.Dependent;
+                    if (forward && c.Id == "group:internal_colocation") continue;
+                    work = Merge(other, work, c.Score / (float)Scores.Inf, forward, true, onlyPositive, visiting) ?? work;
+                }
+            }
+
+            if (nodes is not null && rollback && !AnyAvailable(work)) return nodes;
+            return work;
+        }
+        finally
+        {
+            visiting.Remove(rsc);
+        }
+    }
+
+    private static void AddMatching(Dictionary<NodeInfo, int> work, ResourceNode rsc, float factor, bool onlyPositive)
+    {
+        foreach (var node in work.Keys.ToList())
+        {
+            // With the default #uname attribute the best matching node is the node itself.
+            var score = rsc.Allowed.TryGetValue(node, out var w) && node.CanRunResources ? w : -Scores.Inf;
+            if (factor < 0 && score < 0) continue;
+            if (onlyPositive && score < 0) continue;
+            int weight;
+            if (score >= Scores.Inf || score <= -Scores.Inf)
+            {
+                weight = factor > 0 ? score : -score;
+                if (factor == 0) weight = 0;
+                else if (Math.Abs(factor) < 1) weight = (int)Math.Round(factor * score, MidpointRounding.AwayFromZero);
+            }
+            else
+            {
+                var f = factor * score;
+                weight = (int)(f < 0 ? f - 0.5f : f + 0.5f);
+            }
+            if (weight == 0 && score != 0) weight = factor > 0 ? 1 : factor < 0 ? -1 : 0;
+            var current = work[node];
+            var updated = Scores.Add(weight, current);
+            if (onlyPositive && updated < 0 && current > 0) updated = 1;
+            else if (onlyPositive && updated < 0 && current == 0) continue;
+            work[node] = updated;
+        }
+    }
+}

@@ -1,0 +1,164 @@
+using HaApi.Engine.Model;
+
+namespace HaApi.Engine.Scheduler;
+
+/// <summary>
+/// Orders actions: each resource stops before it starts, group members start in order and stop in reverse,
+/// clones and groups have "running"/"stopped" points, and every rsc_order adds its edges (mandatory ones also
+/// propagate "required" and "cannot run"; symmetrical ones add the reverse order for stops).
+/// </summary>
+internal static class OrderingPhase
+{
+    public static void Run(WorkingSet ws)
+    {
+        foreach (var rsc in ws.ById.Values.Distinct().ToList()) Internal(ws, rsc);
+        foreach (var c in ws.Config.Orders) Constraint(ws, c);
+    }
+
+    private static void Internal(WorkingSet ws, ResourceNode rsc)
+    {
+        switch (rsc)
+        {
+            case PrimitiveNode p:
+                foreach (var stop in p.Actions.Where(a => a.Task == "stop"))
+                    foreach (var start in p.Actions.Where(a => a.Task == "start"))
+                        ws.Order(stop, start, OrderFlags.ImpliesThen | OrderFlags.Restart);
+                foreach (var demote in p.Actions.Where(a => a.Task == "demote"))
+                    foreach (var stop in p.Actions.Where(a => a.Task == "stop"))
+                        ws.Order(demote, stop, OrderFlags.ImpliesFirst);
+                foreach (var start in p.Actions.Where(a => a.Task == "start"))
+                    foreach (var promote in p.Actions.Where(a => a.Task == "promote"))
+                        ws.Order(start, promote, OrderFlags.RunnableLeft);
+                break;
+            case GroupNode g:
+                {
+                    var start = g.FindAction("start")!;
+                    var running = g.FindAction("running")!;
+                    var stop = g.FindAction("stop")!;
+                    var stopped = g.FindAction("stopped")!;
+                    ws.Order(start, running, OrderFlags.RunnableLeft);
+                    ws.Order(stop, stopped, OrderFlags.RunnableLeft);
+                    PrimitiveNode? last = null;
+                    foreach (var m in g.Members)
+                    {
+                        foreach (var a in Find(ws, m, "start", asFirst: false)) ws.Order(start, a, OrderFlags.None);
+                        foreach (var a in Find(ws, m, "stop", asFirst: false)) ws.Order(stop, a, OrderFlags.None);
+                        foreach (var a in Find(ws, m, "stop", asFirst: true)) ws.Order(a, stopped, last is null ? OrderFlags.ImpliesThen : OrderFlags.None);
+                        foreach (var a in Find(ws, m, "start", asFirst: true)) ws.Order(a, running, OrderFlags.RunnableLeft | OrderFlags.ImpliesThen);
+                        if (last is not null)
+                        {
+                            foreach (var f in Find(ws, last, "start", asFirst: true))
+                                foreach (var t in Find(ws, m, "start", asFirst: false))
+                                    ws.Order(f, t, OrderFlags.ImpliesThen | OrderFlags.RunnableLeft);
+                            foreach (var f in Find(ws, m, "stop", asFirst: true))
+                                foreach (var t in Find(ws, last, "stop", asFirst: false))
+                                    ws.Order(f, t, OrderFlags.Restart);
+                        }
+                        last = m;
+                    }
+                    if (last is not null)
+                        foreach (var t in Find(ws, last, "stop", asFirst: false)) ws.Order(stop, t, OrderFlags.ImpliesThen);
+                    break;
+                }
+            case CloneNode c:
+                {
+                    var start = c.FindAction("start")!;
+                    var running = c.FindAction("running")!;
+                    var stop = c.FindAction("stop")!;
+                    var stopped = c.FindAction("stopped")!;
+                    ws.Order(start, running, OrderFlags.None);
+                    ws.Order(stop, stopped, OrderFlags.None);
+                    foreach (var i in c.Instances)
+                    {
+                        foreach (var a in Find(ws, i, "start", asFirst: false)) ws.Order(start, a, OrderFlags.None);
+                        foreach (var a in Find(ws, i, "stop", asFirst: false)) ws.Order(stop, a, OrderFlags.None);
+                        foreach (var a in Find(ws, i, "start", asFirst: true)) ws.Order(a, running, OrderFlags.RunnableLeft | OrderFlags.ImpliesThen);
+                        foreach (var a in Find(ws, i, "stop", asFirst: true)) ws.Order(a, stopped, OrderFlags.ImpliesThen);
+                    }
+                    break;
+                }
+        }
+    }
+
+    private static string TaskName(ResourceAction a) => a switch
+    {
+        ResourceAction.Start => "start",
+        ResourceAction.Stop => "stop",
+        ResourceAction.Promote => "promote",
+        _ => "demote",
+    };
+
+    private static string Inverse(string task) => task switch
+    {
+        "start" => "stop",
+        "stop" => "start",
+        "promote" => "demote",
+        _ => "promote",
+    };
+
+    private static void Constraint(WorkingSet ws, OrderConstraint c)
+    {
+        if (!ws.ById.TryGetValue(c.First, out var first) || !ws.ById.TryGetValue(c.Then, out var then)) return;
+        var firstTask = TaskName(c.FirstAction);
+        var thenTask = TaskName(c.ThenAction);
+        AddOrdering(ws, first, firstTask, then, thenTask, c.Kind, inverse: false, asymmetric: !c.Symmetrical);
+        if (c.Symmetrical && c.Kind != OrderKind.Serialize)
+            AddOrdering(ws, then, Inverse(thenTask), first, Inverse(firstTask), c.Kind, inverse: true, asymmetric: false);
+    }
+
+    private static void AddOrdering(WorkingSet ws, ResourceNode first, string firstTask, ResourceNode then, string thenTask, OrderKind kind, bool inverse, bool asymmetric)
+    {
+        var flags = OrderFlags.None;
+        if (kind == OrderKind.Mandatory)
+        {
+            if (asymmetric) flags = OrderFlags.Asymmetric;
+            else if (inverse) flags = OrderFlags.ImpliesFirst;
+            else
+            {
+                flags = OrderFlags.ImpliesThen;
+                if (firstTask is "start" or "promote") flags |= OrderFlags.RunnableLeft;
+            }
+            // A blocked stop holds back the stops ordered after it.
+            if (firstTask is "stop" or "demote") flags |= OrderFlags.BlockedLeft;
+        }
+        // Legacy meta restart-type=restart: the dependent restarts whenever its prerequisite (re)starts.
+        if (!inverse && thenTask == "start" && then.Meta.GetValueOrDefault("restart-type") == "restart") flags |= OrderFlags.ImpliesThen;
+        foreach (var f in Find(ws, first, firstTask, asFirst: true))
+            foreach (var t in Find(ws, then, thenTask, asFirst: false))
+                ws.Order(f, t, flags);
+    }
+
+    /// <summary>
+    /// The actions an ordering refers to. A group or clone as "first" is represented by its completion point
+    /// (running/stopped); as "then", by its own pseudo action and each member's action. A primitive action that
+    /// does not exist yet is created unrunnable (on no node), as Pacemaker does, so that orderings on it block.
+    /// </summary>
+    private static List<ActionNode> Find(WorkingSet ws, ResourceNode rsc, string task, bool asFirst)
+    {
+        switch (rsc)
+        {
+            case PrimitiveNode p:
+                {
+                    var found = p.Actions.Where(a => a.Task == task && a.Interval == TimeSpan.Zero).ToList();
+                    if (found.Count > 0) return found;
+                    if (task is "stop" or "demote" && !p.IsActive) return found;
+                    var created = ws.NewAction(p, task, null, optional: !(asFirst && task is "start" or "promote"));
+                    created.Runnable = false;
+                    return [created];
+                }
+            default:
+                {
+                    if (asFirst)
+                    {
+                        var point = task switch { "start" => "running", "stop" => "stopped", "promote" => "promoted", _ => "demoted" };
+                        var a = rsc.FindAction(point) ?? rsc.FindAction(task);
+                        return a is null ? [] : [a];
+                    }
+                    var result = new List<ActionNode>();
+                    if (rsc.FindAction(task) is { } own) result.Add(own);
+                    foreach (var child in rsc.Children) result.AddRange(Find(ws, child, task, asFirst: false));
+                    return result;
+                }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+namespace HaApi.Engine.Scheduler;
+
+/// <summary>
+/// Spreads "required" and "cannot run" along ordering edges until nothing changes (Pacemaker's update of
+/// ordered actions), then blocks starts of resources that must be colocated with something that cannot start.
+/// </summary>
+internal static class PropagationPhase
+{
+    public static void Run(WorkingSet ws)
+    {
+        var changed = true;
+        var rounds = 0;
+        // Each round only clears flags, so the loop ends; the bound guards against a bug turning it endless.
+        while (changed && rounds++ < 10_000)
+        {
+            changed = false;
+            foreach (var e in ws.Orderings) changed |= Apply(e);
+            foreach (var a in ws.Actions.Where(a => a.RequiresAny)) changed |= RecomputeAny(a);
+            changed |= BlockColocatedDependents(ws);
+        }
+    }
+
+    private static bool Apply(OrderEdge e)
+    {
+        var f = e.First;
+        var t = e.Then;
+        var changed = false;
+        if (e.Flags.HasFlag(OrderFlags.ImpliesThen) && !f.Optional && t.Optional)
+        {
+            t.Optional = false;
+            if (f.Resource is not null && f.Resource != t.Resource) t.SetReason($"required {f.Resource.Id} {f.Task}", overwrite: false);
+            changed = true;
+        }
+        if (e.Flags.HasFlag(OrderFlags.ImpliesFirst) && !t.Optional && f.Optional)
+        {
+            f.Optional = false;
+            changed = true;
+        }
+        if (e.Flags.HasFlag(OrderFlags.RunnableLeft) && !f.Runnable && t.Runnable && !t.RequiresAny)
+        {
+            t.Runnable = false;
+            if (f.Resource is not null) t.SetReason($"unrunnable {f.Resource.Id} {f.Task}", overwrite: true);
+            changed = true;
+        }
+        if (e.Flags.HasFlag(OrderFlags.Asymmetric) && !f.Runnable && t.Runnable && t.Resource is { IsActive: false })
+        {
+            t.Runnable = false;
+            if (f.Resource is not null) t.SetReason($"unrunnable {f.Resource.Id} {f.Task}", overwrite: true);
+            changed = true;
+        }
+        if (e.Flags.HasFlag(OrderFlags.BlockedLeft) && !f.Optional && !f.Runnable && t.Runnable)
+        {
+            t.Runnable = false;
+            changed = true;
+        }
+        if (e.Flags.HasFlag(OrderFlags.Restart))
+        {
+            var managed = t.Resource?.Managed ?? true;
+            if (((!t.Runnable && managed && t.Node is not null) || !t.Optional) && f.Optional && f.Runnable)
+            {
+                f.Optional = false;
+                changed = true;
+            }
+            if (!f.Optional && !f.Runnable && t.Runnable)
+            {
+                t.Runnable = false;
+                changed = true;
+            }
+        }
+        return changed;
+    }
+
+    private static bool RecomputeAny(ActionNode a)
+    {
+        var inputs = a.After.Where(e => e.Flags.HasFlag(OrderFlags.RunnableLeft)).ToList();
+        if (inputs.Count == 0 || !a.Runnable) return false;
+        var staying = a.Resource?.Primitives().Any(p => p.IsActive && p.AssignedTo is not null && p.FindAction("start", p.AssignedTo) is not { Runnable: false }) ?? false;
+        if (staying || inputs.Any(e => e.First.Runnable)) return false;
+        a.Runnable = false;
+        return true;
+    }
+
+    private static bool BlockColocatedDependents(WorkingSet ws)
+    {
+        var changed = false;
+        foreach (var start in ws.Actions.Where(a => a.Task is "start" or "running" && !a.Runnable && a.Resource is not null).ToList())
+        {
+            var primary = start.Resource!;
+            if (start.Task == "start" && primary is PrimitiveNode { AssignedTo: null }) continue;
+            foreach (var c in primary.WithThis)
+            {
+                if (c.Score < Scores.Inf || c.Id == "group:internal_colocation") continue;
+                var dependentStart = c.Dependent.Primitives().FirstOrDefault()?.FindAction("start", null);
+                if (dependentStart is null || !dependentStart.Runnable) continue;
+                dependentStart.Runnable = false;
+                dependentStart.SetReason($"colocation with {primary.Id}", overwrite: true);
+                changed = true;
+            }
+        }
+        return changed;
+    }
+}

@@ -1,0 +1,268 @@
+using HaApi.Engine.Model;
+
+namespace HaApi.Engine.Scheduler;
+
+/// <summary>
+/// Derives each resource's current role per node from its raw operation history, as Pacemaker's unpack does:
+/// operations in call order, probes returning 7 mean stopped, 8 means promoted, failures mark the resource
+/// for recovery (or fence/block the node per on-fail), and a later successful start/stop clears past failures.
+/// </summary>
+internal static class UnpackHistoryPhase
+{
+    private enum FailResponse { Ignore, Restart, Block, Stop, Standby, Fence }
+
+    public static void Run(WorkingSet ws)
+    {
+        // Pacemaker reads online nodes first, then (when it can fence) the nodes it must fence.
+        foreach (var pass in new[] { false, true })
+        {
+            foreach (var state in ws.Input.Status.Nodes)
+            {
+                var node = ws.FindNode(state.Name);
+                if (node is null) continue;
+                var eligible = pass ? !node.Online && node.Unclean && ws.StonithEnabled : node.Online;
+                if (!eligible) continue;
+                foreach (var history in state.Resources) Unpack(ws, node, history);
+            }
+        }
+    }
+
+    private static void Unpack(WorkingSet ws, NodeInfo node, ResourceHistory history)
+    {
+        var outcome = Evaluate(ws, node, history);
+        var target = FindTarget(ws, node, history, outcome.Role > Role.Stopped);
+        if (target is null) return;
+        target.ProbedOn.Add(node);
+        if (!target.Orphan && AgentChanged(target.Definition, history)) target.AgentChangedOn.Add(node);
+        if (target.Parent is CloneNode clone && !clone.Unique)
+            foreach (var p in clone.Primitives()) p.ProbedOn.Add(node);
+
+        foreach (var _ in outcome.BannedHere) Ban(target, node, ws);
+        if (outcome.Role > Role.Stopped)
+        {
+            // Nothing is done to resources on a node in maintenance mode.
+            if (node.Maintenance) target.Managed = false;
+            if (!target.RunningOn.Contains(node)) target.RunningOn.Add(node);
+            if (outcome.LastStart is not null) target.LastStart[node] = outcome.LastStart;
+            if (outcome.Role > target.Role) target.Role = outcome.Role;
+        }
+        switch (outcome.OnFail)
+        {
+            case FailResponse.Restart when outcome.Role > Role.Stopped:
+                target.Failed = true;
+                break;
+            case FailResponse.Fence:
+                if (ws.StonithEnabled)
+                {
+                    node.Unclean = true;
+                    node.FenceReason ??= $"{target.Id} failed there";
+                }
+                target.Failed = true;
+                break;
+            case FailResponse.Block:
+                target.Managed = false;
+                target.Blocked = true;
+                break;
+            case FailResponse.Stop:
+                target.NextRole = Role.Stopped;
+                break;
+            case FailResponse.Standby:
+                node.Standby = true;
+                break;
+        }
+    }
+
+    private static void Ban(PrimitiveNode rsc, NodeInfo node, WorkingSet ws)
+    {
+        ResourceNode banned = rsc.Unique ? rsc : rsc.Top;
+        NodeScoresPhase.AddBan(banned, node);
+    }
+
+    private sealed record Outcome(Role Role, FailResponse OnFail, List<NodeInfo> BannedHere)
+    {
+        public OperationRecord? LastStart { get; set; }
+    }
+
+    private static Outcome Evaluate(WorkingSet ws, NodeInfo node, ResourceHistory history)
+    {
+        var role = Role.Unknown;
+        OperationRecord? lastStart = null;
+        var onFail = FailResponse.Ignore;
+        var banned = new List<NodeInfo>();
+        var definition = ws.Config.FindPrimitive(history.ResourceId) ?? ws.Config.FindPrimitive(BaseId(history.ResourceId));
+
+        // Pending operations (call id -1) sort last, as they are the newest.
+        var ops = history.Operations
+            .Select((op, i) => (op, i))
+            .OrderBy(x => x.op.CallId < 0 ? int.MaxValue : x.op.CallId)
+            .ThenBy(x => x.i)
+            .Select(x => x.op);
+
+        foreach (var op in ops)
+        {
+            if (op.Operation == "notify") continue;
+            if (op.OpStatus == OperationRecord.StatusCancelled) continue;
+            if (op.OpStatus == OperationRecord.StatusPending)
+            {
+                if (op.Operation is "start" or "migrate_from" or "migrate_to") role = Max(role, Role.Started);
+                else if (op.Operation == "promote") role = Role.Promoted;
+                continue;
+            }
+
+            var expected = op.ExpectedRc ?? (op.IsProbe ? 7 : 0);
+            var hardError = op.OpStatus is 5 or 6 or 7 || op.RcCode is 2 or 3 or 4 or 5 or 6;
+            if (op.IsProbe && (op.RcCode == 5 || op.OpStatus == 7))
+            {
+                // Agent not installed on this node: it cannot be running here and can never run here.
+                banned.Add(node);
+                if (role == Role.Unknown) role = Role.Stopped;
+                continue;
+            }
+
+            // Old CIBs record results the agent returned as "error" status: the return code decides.
+            var evaluated = op.OpStatus is OperationRecord.StatusDone or 4;
+            var success = evaluated &&
+                          (op.RcCode == expected || (op.IsProbe && op.RcCode is 0 or 7 or 8) ||
+                           (op.IsRecurring && op.Operation == "monitor" && op.RcCode == 8 && expected == 0));
+            if (success)
+            {
+                var clears = true;
+                switch (op.Operation)
+                {
+                    case "start" or "migrate_from":
+                        role = Role.Started;
+                        lastStart = op;
+                        break;
+                    case "migrate_to":
+                        role = Max(role, Role.Started);
+                        clears = false;
+                        break;
+                    case "stop":
+                        role = Role.Stopped;
+                        break;
+                    case "promote":
+                        role = Role.Promoted;
+                        break;
+                    case "demote":
+                        role = Role.Unpromoted;
+                        break;
+                    case "monitor" when op.IsProbe:
+                        role = op.RcCode switch { 0 => Role.Started, 8 => Role.Promoted, _ => Role.Stopped };
+                        break;
+                    case "monitor":
+                        if (op.RcCode == 8) role = Role.Promoted;
+                        else if (op.RcCode == 7) role = Role.Stopped;
+                        else if (role < Role.Started) role = Role.Started;
+                        clears = false;
+                        break;
+                    default:
+                        clears = false;
+                        break;
+                }
+                if (clears && onFail is FailResponse.Restart or FailResponse.Ignore) onFail = FailResponse.Ignore;
+                continue;
+            }
+
+            // A failure.
+            if (hardError) banned.Add(node);
+            var response = ResponseFor(ws, definition, op);
+            if (op.Operation == "stop") banned.Add(node);
+            if (response > onFail) onFail = response;
+            role = op.Operation switch
+            {
+                "promote" or "demote" => Role.Promoted,
+                _ => Max(role, Role.Started),
+            };
+        }
+        if (role == Role.Unknown) role = Role.Stopped;
+        return new Outcome(role, onFail, banned) { LastStart = lastStart };
+    }
+
+    private static bool AgentChanged(Primitive definition, ResourceHistory history) =>
+        (history.Type is not null && history.Type != definition.Type)
+        || (history.Class is not null && !string.Equals(history.Class, definition.Class.ToWire(), StringComparison.OrdinalIgnoreCase))
+        || (history.Provider is not null && definition.Provider is not null && history.Provider != definition.Provider);
+
+    private static Role Max(Role a, Role b) => a > b ? a : b;
+
+    private static FailResponse ResponseFor(WorkingSet ws, Primitive? definition, OperationRecord op)
+    {
+        var configured = definition?.Operations.FirstOrDefault(o => o.Name == op.Operation && o.Interval == op.Interval)?.OnFail;
+        if (configured is null && ws.Config.OperationDefaults.TryGetValue("on-fail", out var d) && Operation.TryParseOnFail(d, out var dv))
+            configured = dv;
+        return configured switch
+        {
+            OnFail.Ignore => FailResponse.Ignore,
+            OnFail.Block => FailResponse.Block,
+            OnFail.Stop => FailResponse.Stop,
+            OnFail.Standby => FailResponse.Standby,
+            OnFail.Fence => ws.StonithEnabled ? FailResponse.Fence : FailResponse.Block,
+            OnFail.Restart or OnFail.Demote => FailResponse.Restart,
+            // A failed stop leaves the resource possibly active: fence the node if we can, else stop touching it.
+            null when op.Operation == "stop" => ws.StonithEnabled ? FailResponse.Fence : FailResponse.Block,
+            _ => FailResponse.Restart,
+        };
+    }
+
+    internal static string BaseId(string id)
+    {
+        var colon = id.LastIndexOf(':');
+        return colon > 0 && int.TryParse(id.AsSpan(colon + 1), out _) ? id[..colon] : id;
+    }
+
+    /// <summary>Which primitive (or clone instance) a history entry belongs to; unknown ids become orphans.</summary>
+    private static PrimitiveNode? FindTarget(WorkingSet ws, NodeInfo node, ResourceHistory history, bool active)
+    {
+        var id = history.ResourceId;
+        if (ws.ById.TryGetValue(id, out var exact) && exact is PrimitiveNode p && (p.Parent is not CloneNode c || c.Unique || p.HistoryId == id)
+            && !(p.Parent is GroupNode { Parent: CloneNode }))
+            return p;
+
+        var baseId = BaseId(id);
+        var clone = ws.Resources.OfType<CloneNode>().FirstOrDefault(c => ws.Config.FindClone(c.Id) is { } cfg &&
+            (cfg.Child == baseId || ws.Config.FindGroup(cfg.Child)?.Members.Contains(baseId) == true));
+        if (clone is not null) return FindCloneInstance(ws, clone, node, history, baseId, active);
+
+        return Orphan(ws, history);
+    }
+
+    private static PrimitiveNode? FindCloneInstance(WorkingSet ws, CloneNode clone, NodeInfo node, ResourceHistory history, string baseId, bool active)
+    {
+        if (clone.Unique)
+            return clone.Instances.SelectMany(i => i.Primitives()).FirstOrDefault(m => m.HistoryId == history.ResourceId);
+
+        PrimitiveNode? Member(ResourceNode instance) => instance.Primitives().FirstOrDefault(m => m.HistoryId == baseId);
+
+        // Anonymous instances are interchangeable: history maps to the instance already active on this node,
+        // else to the first instance active nowhere; a second active copy on one node is an orphan to stop.
+        var here = clone.Instances.FirstOrDefault(i => i.Primitives().Any(m => m.RunningOn.Contains(node)));
+        if (here is not null && Member(here) is { } m1 && !(active && m1.RunningOn.Contains(node))) return m1;
+        if (here is null)
+        {
+            foreach (var instance in clone.Instances)
+                if (!instance.IsActive && Member(instance) is { } m2) return m2;
+        }
+
+        var orphan = UnpackResourcesPhase.BuildInstance(ws, clone, ws.Config.FindClone(clone.Id)!.Child, clone.Instances.Count);
+        clone.Instances.Add(orphan);
+        foreach (var p in orphan.Primitives())
+        {
+            p.Orphan = true;
+            p.NextRole = Role.Stopped;
+        }
+        return Member(orphan);
+    }
+
+    private static PrimitiveNode Orphan(WorkingSet ws, ResourceHistory history)
+    {
+        if (ws.ById.TryGetValue(history.ResourceId, out var existing) && existing is PrimitiveNode known && known.Orphan) return known;
+        ResourceClassNames.TryParse(history.Class, out var cls);
+        var definition = new Primitive(history.ResourceId, cls, history.Provider, history.Type ?? "unknown", Attributes.Empty, Attributes.Empty, []);
+        // stop-orphan-resources=false leaves resources that are no longer configured alone.
+        var orphan = new PrimitiveNode(history.ResourceId, null, definition) { Orphan = true, Managed = ws.Config.Properties.StopOrphanResources };
+        orphan.NextRole = Role.Stopped;
+        ws.ById[orphan.Id] = orphan;
+        ws.Resources.Add(orphan);
+        return orphan;
+    }
+}

@@ -1,0 +1,152 @@
+using System.Globalization;
+using HaApi.Engine.Model;
+
+namespace HaApi.Engine.Scheduler;
+
+/// <summary>
+/// Builds the resource tree (clones expanded into numbered instances) with each resource's effective meta
+/// attributes: its own, then its parent's, then rsc_defaults, as Pacemaker inherits them.
+/// </summary>
+internal static class UnpackResourcesPhase
+{
+    public static void Run(WorkingSet ws)
+    {
+        var config = ws.Config;
+        var inGroup = config.Groups.SelectMany(g => g.Members).ToHashSet(StringComparer.Ordinal);
+        var inClone = config.Clones.Select(c => c.Child).ToHashSet(StringComparer.Ordinal);
+
+        // Top-level resources in configuration order: the model keeps kinds in separate lists, so recover the
+        // CIB order from the order ids were declared (primitives, groups and clones interleave in a CIB).
+        foreach (var id in TopLevelOrder(config, inGroup, inClone))
+        {
+            ResourceNode? node = null;
+            if (config.FindPrimitive(id) is { } p) node = BuildPrimitive(ws, p, id, null);
+            else if (config.FindGroup(id) is { } g) node = BuildGroup(ws, g, id, null, "");
+            else if (config.FindClone(id) is { } c) node = BuildClone(ws, c);
+            if (node is not null) ws.Resources.Add(node);
+        }
+        AddColocations(ws);
+    }
+
+    private static IEnumerable<string> TopLevelOrder(ClusterConfig config, HashSet<string> inGroup, HashSet<string> inClone)
+    {
+        if (config.ResourceOrder is { IsDefaultOrEmpty: false } order) return order;
+        return config.Primitives.Select(p => p.Id).Where(id => !inGroup.Contains(id) && !inClone.Contains(id))
+            .Concat(config.Groups.Select(g => g.Id).Where(id => !inClone.Contains(id)))
+            .Concat(config.Clones.Select(c => c.Id));
+    }
+
+    private static void FillMeta(WorkingSet ws, ResourceNode node, IEnumerable<KeyValuePair<string, string>> own)
+    {
+        foreach (var (k, v) in ws.Config.ResourceDefaults) node.Meta[k] = v;
+        if (node.Parent is not null)
+            foreach (var (k, v) in node.Parent.Meta) node.Meta[k] = v;
+        foreach (var (k, v) in own) node.Meta[k] = v;
+        ApplyCommonMeta(ws, node);
+    }
+
+    private static void ApplyCommonMeta(WorkingSet ws, ResourceNode node)
+    {
+        node.Priority = LeadingInteger(node.Meta.GetValueOrDefault(MetaNames.Priority));
+        node.Stickiness = Score.TryParse(node.Meta.GetValueOrDefault(MetaNames.ResourceStickiness), out var st) ? st.Value
+            : Score.TryParse(node.Meta.GetValueOrDefault("default-resource-stickiness"), out var dst) ? dst.Value : 0;
+        node.Managed = !node.Meta.TryGetValue(MetaNames.IsManaged, out var managed) || Attributes.IsTrue(managed);
+        if (ws.MaintenanceMode || Attributes.IsTrue(node.Meta.GetValueOrDefault(MetaNames.Maintenance))) node.Managed = false;
+        if (node.Meta.TryGetValue(MetaNames.MigrationThreshold, out var mt) && Score.TryParse(mt, out var mts))
+            node.MigrationThreshold = mts.Value;
+        if (node.Meta.TryGetValue(MetaNames.TargetRole, out var tr) && RoleNames.TryParse(tr, out var role) && role != Role.Unknown)
+        {
+            if (role == Role.Stopped) node.NextRole = Role.Stopped;
+            else if (role is Role.Unpromoted or Role.Promoted && node.Top is CloneNode { Promotable: true }) node.TargetRole = role;
+        }
+    }
+
+    /// <summary>Pacemaker reads integers like strtol: "2.0" is 2, garbage is 0.</summary>
+    private static int LeadingInteger(string? text)
+    {
+        if (text is null) return 0;
+        var t = text.Trim();
+        var end = t.Length > 0 && t[0] is '-' or '+' ? 1 : 0;
+        while (end < t.Length && char.IsAsciiDigit(t[end])) end++;
+        return int.TryParse(t.AsSpan(0, end), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) ? n : 0;
+    }
+
+    private static PrimitiveNode BuildPrimitive(WorkingSet ws, Primitive p, string id, ResourceNode? parent)
+    {
+        var node = new PrimitiveNode(id, parent, p);
+        FillMeta(ws, node, p.Meta);
+        node.Unique = parent?.Unique ?? true;
+        Register(ws, node);
+        return node;
+    }
+
+    private static GroupNode BuildGroup(WorkingSet ws, Group g, string id, ResourceNode? parent, string suffix)
+    {
+        var node = new GroupNode(id, parent);
+        FillMeta(ws, node, g.Meta);
+        node.Unique = parent?.Unique ?? true;
+        Register(ws, node);
+        foreach (var memberId in g.Members)
+        {
+            if (ws.Config.FindPrimitive(memberId) is not { } p) continue;
+            var member = BuildPrimitive(ws, p, memberId + suffix, node);
+            if (suffix.Length > 0) member.HistoryId = node.Unique ? member.Id : memberId;
+            node.Members.Add(member);
+        }
+        return node;
+    }
+
+    private static CloneNode BuildClone(WorkingSet ws, Clone c)
+    {
+        var node = new CloneNode(c.Id, null);
+        FillMeta(ws, node, c.Meta);
+        node.Unique = Attributes.IsTrue(node.Meta.GetValueOrDefault(MetaNames.GloballyUnique));
+        node.Promotable = c.Promotable;
+        // Clone instances are sticky by default (1) unless stickiness is configured anywhere.
+        if (!node.Meta.ContainsKey(MetaNames.ResourceStickiness))
+        {
+            node.Meta[MetaNames.ResourceStickiness] = "1";
+            node.Stickiness = 1;
+        }
+        node.CloneMax = IntMeta(node, MetaNames.CloneMax, ws.Config.Nodes.Length);
+        node.CloneNodeMax = IntMeta(node, MetaNames.CloneNodeMax, 1);
+        Register(ws, node);
+        for (var i = 0; i < node.CloneMax; i++) node.Instances.Add(BuildInstance(ws, node, c.Child, i));
+        return node;
+    }
+
+    public static ResourceNode BuildInstance(WorkingSet ws, CloneNode clone, string childId, int number)
+    {
+        var suffix = ":" + number.ToString(CultureInfo.InvariantCulture);
+        if (ws.Config.FindGroup(childId) is { } g) return BuildGroup(ws, g, childId + suffix, clone, suffix);
+        var p = ws.Config.FindPrimitive(childId)!;
+        var instance = BuildPrimitive(ws, p, childId + suffix, clone);
+        instance.HistoryId = clone.Unique ? instance.Id : childId;
+        return instance;
+    }
+
+    private static int IntMeta(ResourceNode node, string name, int fallback) =>
+        node.Meta.TryGetValue(name, out var v) && int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : fallback;
+
+    private static void Register(WorkingSet ws, ResourceNode node) => ws.ById[node.Id] = node;
+
+    private static void AddColocations(WorkingSet ws)
+    {
+        // Group members are colocated with the member before them (Pacemaker's implicit group colocation).
+        foreach (var group in ws.ById.Values.OfType<GroupNode>())
+            for (var i = 1; i < group.Members.Count; i++)
+                Add(new Colocation("group:internal_colocation", group.Members[i], group.Members[i - 1], Scores.Inf, null, null));
+
+        foreach (var c in ws.Config.Colocations)
+        {
+            if (!ws.ById.TryGetValue(c.Resource, out var dependent) || !ws.ById.TryGetValue(c.WithResource, out var primary)) continue;
+            Add(new Colocation(c.Id, dependent, primary, c.Score.Value, c.ResourceRole, c.WithResourceRole));
+        }
+    }
+
+    private static void Add(Colocation c)
+    {
+        c.Dependent.ThisWith.Add(c);
+        c.Primary.WithThis.Add(c);
+    }
+}

@@ -1,0 +1,224 @@
+using HaApi.Engine.Model;
+
+namespace HaApi.Engine.Scheduler;
+
+/// <summary>Pacemaker's score arithmetic on plain ints: ±INFINITY saturate and -INFINITY wins.</summary>
+internal static class Scores
+{
+    public const int Inf = Score.InfinityValue;
+
+    public static int Add(int a, int b)
+    {
+        if (a <= -Inf || b <= -Inf) return -Inf;
+        if (a >= Inf || b >= Inf) return Inf;
+        var sum = (long)a + b;
+        return sum >= Inf ? Inf : sum <= -Inf ? -Inf : (int)sum;
+    }
+
+    public static string Format(int v) => v >= Inf ? "INFINITY" : v <= -Inf ? "-INFINITY" : v.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
+
+/// <summary>A node as the scheduler sees it after unpacking its state.</summary>
+internal sealed class NodeInfo(Node config, int index)
+{
+    public Node Config { get; } = config;
+    public string Name => Config.Name;
+    public int Index { get; } = index;
+    public NodeState? State { get; set; }
+    public bool Online { get; set; }
+    public bool Unclean { get; set; }
+    public bool Pending { get; set; }
+    public bool Standby { get; set; }
+    public bool Maintenance { get; set; }
+    public bool Shutdown { get; set; }
+    public string? FenceReason { get; set; }
+    public Dictionary<string, string> Attributes { get; } = new(StringComparer.Ordinal);
+    /// <summary>Resources assigned so far: Pacemaker balances by it when scores tie.</summary>
+    public int AssignedCount { get; set; }
+
+    public bool CanRunResources => Online && !Shutdown && !Unclean && !Standby && !Maintenance;
+
+    public string? Attribute(string name) => Attributes.TryGetValue(name, out var v) ? v : null;
+
+    public override string ToString() => Name;
+}
+
+internal enum ResourceVariant { Primitive, Group, Clone }
+
+/// <summary>A colocation as the scheduler applies it: Dependent is placed relative to Primary.</summary>
+internal sealed record Colocation(string Id, ResourceNode Dependent, ResourceNode Primary, int Score, Role? DependentRole, Role? PrimaryRole);
+
+/// <summary>
+/// A resource in the scheduler's tree (primitive, group or clone, with clone instances as children). Mutable
+/// working state for one scheduling run only; never escapes the scheduler.
+/// </summary>
+internal abstract class ResourceNode(string id, ResourceNode? parent)
+{
+    public string Id { get; } = id;
+    public ResourceNode? Parent { get; } = parent;
+    public abstract ResourceVariant Variant { get; }
+    public Dictionary<string, string> Meta { get; } = new(StringComparer.Ordinal);
+    /// <summary>Node scores (Pacemaker's allowed_nodes); a node absent from the table may not run the resource.</summary>
+    public Dictionary<NodeInfo, int> Allowed { get; set; } = [];
+    public bool Provisional { get; set; } = true;
+    public bool Assigning { get; set; }
+    public int Priority { get; set; }
+    public int Stickiness { get; set; }
+    public bool Managed { get; set; } = true;
+    public bool Unique { get; set; } = true;
+    public int MigrationThreshold { get; set; } = Scores.Inf;
+    public Role Role { get; set; } = Role.Stopped;
+    public Role NextRole { get; set; } = Role.Unknown;
+    public Role? TargetRole { get; set; }
+    /// <summary>Nodes the history says this resource must never use again (failed stop, agent not installed).</summary>
+    public List<NodeInfo> Bans { get; } = [];
+    public List<Colocation> ThisWith { get; } = [];
+    public List<Colocation> WithThis { get; } = [];
+    public List<ActionNode> Actions { get; } = [];
+
+    public abstract IEnumerable<ResourceNode> Children { get; }
+
+    public IEnumerable<PrimitiveNode> Primitives() =>
+        this is PrimitiveNode p ? [p] : Children.SelectMany(c => c.Primitives());
+
+    public ResourceNode Top => Parent?.Top ?? this;
+
+    public abstract NodeInfo? CurrentNode { get; }
+    public abstract bool IsActive { get; }
+
+    public ActionNode? FindAction(string task, NodeInfo? node = null) =>
+        Actions.FirstOrDefault(a => a.Task == task && (node is null || a.Node == node));
+
+    public override string ToString() => Id;
+}
+
+internal sealed class PrimitiveNode(string id, ResourceNode? parent, Primitive definition) : ResourceNode(id, parent)
+{
+    public override ResourceVariant Variant => ResourceVariant.Primitive;
+    public Primitive Definition { get; } = definition;
+    /// <summary>The id used in the status section's history (anonymous clone instances share the base id).</summary>
+    public string HistoryId { get; set; } = id;
+    public List<NodeInfo> RunningOn { get; } = [];
+    public bool Failed { get; set; }
+    public bool Orphan { get; set; }
+    public bool Blocked { get; set; }
+    public NodeInfo? AssignedTo { get; set; }
+    public HashSet<NodeInfo> ProbedOn { get; } = [];
+    /// <summary>The start (or migration) that made the resource active on each node: its digest tells whether
+    /// the definition changed since.</summary>
+    public Dictionary<NodeInfo, OperationRecord> LastStart { get; } = [];
+    /// <summary>Parameters changed in a way the agent can reload without a restart.</summary>
+    public bool Reload { get; set; }
+    /// <summary>Nodes whose history was recorded for a different agent: their fail counts are cleared.</summary>
+    public HashSet<NodeInfo> AgentChangedOn { get; } = [];
+    public override IEnumerable<ResourceNode> Children => [];
+    /// <summary>Where the resource runs; a node about to be fenced counts only if there is no other.</summary>
+    public override NodeInfo? CurrentNode => RunningOn.FirstOrDefault(n => !n.Unclean) ?? RunningOn.FirstOrDefault();
+    public override bool IsActive => RunningOn.Count > 0;
+}
+
+internal sealed class GroupNode(string id, ResourceNode? parent) : ResourceNode(id, parent)
+{
+    public override ResourceVariant Variant => ResourceVariant.Group;
+    public List<PrimitiveNode> Members { get; } = [];
+    public override IEnumerable<ResourceNode> Children => Members;
+    public override NodeInfo? CurrentNode => Members.Select(m => m.CurrentNode).FirstOrDefault(n => n is not null);
+    public override bool IsActive => Members.Any(m => m.IsActive);
+}
+
+internal sealed class CloneNode(string id, ResourceNode? parent) : ResourceNode(id, parent)
+{
+    public override ResourceVariant Variant => ResourceVariant.Clone;
+    public List<ResourceNode> Instances { get; } = [];
+    public int CloneMax { get; set; }
+    public int CloneNodeMax { get; set; } = 1;
+    public bool Promotable { get; set; }
+    public override IEnumerable<ResourceNode> Children => Instances;
+    public override NodeInfo? CurrentNode => Instances.Select(i => i.CurrentNode).FirstOrDefault(n => n is not null);
+    public override bool IsActive => Instances.Any(i => i.IsActive);
+}
+
+/// <summary>An action being planned, with Pacemaker's flags: Optional (not needed unless something requires
+/// it) and Runnable (it can be executed).</summary>
+internal sealed class ActionNode(int id, ResourceNode? resource, string task, NodeInfo? node)
+{
+    public int Id { get; } = id;
+    public ResourceNode? Resource { get; } = resource;
+    public string Task { get; } = task;
+    public NodeInfo? Node { get; } = node;
+    public bool Optional { get; set; } = true;
+    public bool Runnable { get; set; } = true;
+    public bool Pseudo { get; set; }
+    public TimeSpan Interval { get; set; }
+    public string? Reason { get; set; }
+    public string? FenceAction { get; set; }
+    /// <summary>A clone's "running": runnable when any instance can run (not all of them).</summary>
+    public bool RequiresAny { get; set; }
+    public List<OrderEdge> After { get; } = [];
+
+    public void SetReason(string reason, bool overwrite)
+    {
+        if (Reason is null || overwrite) Reason = reason;
+    }
+
+    public override string ToString() => $"{Resource?.Id ?? "-"}_{Task} {Node?.Name}{(Optional ? " (optional)" : "")}{(Runnable ? "" : " (unrunnable)")}";
+}
+
+[Flags]
+internal enum OrderFlags
+{
+    None = 0,
+    /// <summary>If First is required, Then becomes required.</summary>
+    ImpliesThen = 1,
+    /// <summary>If Then is required, First becomes required.</summary>
+    ImpliesFirst = 2,
+    /// <summary>If First cannot run, Then cannot run.</summary>
+    RunnableLeft = 4,
+    /// <summary>Stop before start of one resource: a required or blocked start forces the stop.</summary>
+    Restart = 8,
+    /// <summary>A mandatory order that is not symmetrical: First cannot run blocks Then only if Then's resource is
+    /// not active (an active resource is left alone).</summary>
+    Asymmetric = 16,
+    /// <summary>If First is required but cannot run, Then cannot run.</summary>
+    BlockedLeft = 32,
+}
+
+internal sealed record OrderEdge(ActionNode First, ActionNode Then, OrderFlags Flags);
+
+/// <summary>All mutable state of one scheduling run.</summary>
+internal sealed class WorkingSet(SchedulerInput input)
+{
+    public SchedulerInput Input { get; } = input;
+    public ClusterConfig Config => Input.Config;
+    public List<NodeInfo> Nodes { get; } = [];
+    public List<ResourceNode> Resources { get; } = [];
+    public Dictionary<string, ResourceNode> ById { get; } = new(StringComparer.Ordinal);
+    public List<ActionNode> Actions { get; } = [];
+    public List<OrderEdge> Orderings { get; } = [];
+    public bool StonithEnabled { get; set; }
+    public bool SymmetricCluster { get; set; }
+    public bool HaveStonithResource { get; set; }
+    public bool StopEverything { get; set; }
+    public bool MaintenanceMode { get; set; }
+    public NoQuorumPolicy NoQuorumPolicy { get; set; }
+    public List<ActionNode> FenceActions { get; } = [];
+
+    public NodeInfo? FindNode(string name) => Nodes.FirstOrDefault(n => n.Name == name);
+
+    public IEnumerable<PrimitiveNode> AllPrimitives() => Resources.SelectMany(r => r.Primitives());
+
+    public ActionNode NewAction(ResourceNode? rsc, string task, NodeInfo? node, bool optional)
+    {
+        var a = new ActionNode(Actions.Count + 1, rsc, task, node) { Optional = optional };
+        Actions.Add(a);
+        rsc?.Actions.Add(a);
+        return a;
+    }
+
+    public void Order(ActionNode first, ActionNode then, OrderFlags flags)
+    {
+        var edge = new OrderEdge(first, then, flags);
+        Orderings.Add(edge);
+        then.After.Add(edge);
+    }
+}
