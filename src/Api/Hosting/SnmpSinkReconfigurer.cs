@@ -6,30 +6,30 @@ using HaApi.Integrations.Snmp;
 
 namespace HaApi.Api.Hosting;
 
-/// <summary>
-/// Keeps an SNMP trap sink built from the current alerts: the sink takes its receivers at construction, so a
-/// configuration change replaces it (the old one drains in the background).
-/// </summary>
+/// <summary>Keeps the SNMP trap sink's receivers in step with the configured alerts.</summary>
 internal sealed class SnmpSinkReconfigurer(Func<ImmutableArray<Alert>> alerts, ILogger<SnmpTrapSink> log) : IEventSink, IAsyncDisposable
 {
+    private readonly SnmpTrapSink sink = new([], logger: log);
     private ImmutableArray<Alert> current = [];
-    private SnmpTrapSink? sink;
 
     public void Publish(ClusterEvent clusterEvent)
     {
         var now = alerts();
-        if (sink is null || now != current)
+        if (now != current)
         {
-            var old = sink;
             current = now;
-            sink = new SnmpTrapSink(now.Where(a => a.Agent == Alert.SnmpAgent), logger: log);
-            if (old is not null) _ = old.DisposeAsync().AsTask();
+            try
+            {
+                sink.Configure(now);
+            }
+            catch (SnmpConfigurationException e)
+            {
+                // The previous receivers stay in force; the message names the alert and parameter, never its value.
+                log.LogError("SNMP alert configuration not applied: {Reason}", e.Message);
+            }
         }
         sink.Publish(clusterEvent);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (sink is not null) await sink.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => sink.DisposeAsync();
 }
