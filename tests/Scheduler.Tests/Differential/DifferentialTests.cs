@@ -29,6 +29,8 @@ public sealed class DifferentialTests(ITestOutputHelper output)
                 var transition = HaApi.Engine.Scheduler.Scheduler.Schedule(new SchedulerInput(doc.Config, doc.Status, doc.HaveQuorum, SchedulerCorpus.DefaultNow));
                 var actual = SchedulerCorpus.Normalize(TransitionSummary.Format(transition));
                 if (expected.SequenceEqual(actual)) continue;
+                // HAAPI_DIFF_KEEP=dir keeps differing inputs for replay with crm_simulate.
+                if (Environment.GetEnvironmentVariable("HAAPI_DIFF_KEEP") is { Length: > 0 } keep) File.WriteAllText(Path.Combine(keep, $"seed-{seed}.xml"), xml);
                 failures.Add($"seed {seed}:\n  crm_simulate: {string.Join("\n                ", expected)}\n  HaApi:        {string.Join("\n                ", actual)}\n{xml}");
             }
         }
