@@ -14,4 +14,7 @@ public sealed record OperationRequest(
     ImmutableSortedDictionary<string, string> ExtraMeta)
 {
     public string Key => $"{ResourceId}_{Action}_{(long)Interval.TotalMilliseconds}";
+
+    /// <summary>A probe is a one-shot monitor (interval 0) that discovers the resource's state on a node.</summary>
+    public bool IsProbe => Action == OperationNames.Monitor && Interval == TimeSpan.Zero;
 }

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace HaApi.Engine.Execution;
 
 /// <summary>OCF exit codes (OCF RA API 1.1 plus Pacemaker's degraded codes 190/191).</summary>
@@ -31,12 +33,22 @@ public enum ExecutionStatus
 }
 
 /// <summary>The outcome of one agent action.</summary>
+/// <param name="Output">The agent's standard output, truncated to the runner's bound.</param>
+/// <param name="ErrorOutput">The agent's standard error (its tail, where the exit reason is), truncated.</param>
+/// <param name="AttributeUpdates">Node attributes the agent set or deleted during the action through
+/// crm_attribute/crm_master (promotion scores of promotable agents), in call order.</param>
 public sealed record OperationResult(
     int ExitCode,
     ExecutionStatus Status,
     string? ExitReason,
     TimeSpan Duration,
-    string? Output = null)
+    string? Output = null,
+    string? ErrorOutput = null,
+    ImmutableArray<AttributeUpdate> AttributeUpdates = default)
 {
     public static OperationResult Ok(TimeSpan duration) => new((int)OcfExitCode.Success, ExecutionStatus.Done, null, duration);
+
+    /// <summary>Never default: an empty list when the agent published nothing.</summary>
+    public ImmutableArray<AttributeUpdate> AttributeUpdates { get; init; } =
+        AttributeUpdates.IsDefault ? ImmutableArray<AttributeUpdate>.Empty : AttributeUpdates;
 }

@@ -68,4 +68,4 @@ public sealed record ClusterConfig(
 }
 
 /// <summary>Who changed the configuration, when, through which node, and what the change was.</summary>
-public sealed record ChangeRecord(ConfigVersion Version, string Author, DateTimeOffset Time, string ViaNode, string Summary);
+public sealed record ChangeRecord(ConfigVersion Version, string Author, DateTimeOffset Time, string ViaNode, string Summary, Guid CommandId = default);

@@ -12,6 +12,8 @@ public interface IConfigStore
     void Save(StoredConfig state);
 }
 
-public sealed record StoredConfig(ClusterConfig Config, IReadOnlyList<ChangeRecord> History);
+/// <summary>What a node persists. Term counts the synchronised majority views this configuration has lived through:
+/// it orders configurations from different partitions the way a Raft term does.</summary>
+public sealed record StoredConfig(ClusterConfig Config, IReadOnlyList<ChangeRecord> History, long Term = 0);
 
 public sealed class ConfigStoreException(string message, Exception? inner = null) : Exception(message, inner);

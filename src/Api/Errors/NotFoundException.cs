@@ -1,0 +1,4 @@
+namespace HaApi.Api.Errors;
+
+/// <summary>The URL names something that does not exist. HTTP 404.</summary>
+public sealed class NotFoundException(string message) : Exception(message);

@@ -1,0 +1,382 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using HaApi.Engine.Config;
+using HaApi.Engine.Events;
+using HaApi.Engine.Model;
+using HaApi.Engine.Ports;
+using Microsoft.Extensions.Logging;
+using QuorumChanged = HaApi.Engine.Ports.QuorumChanged;
+using QuorumEvent = HaApi.Engine.Events.QuorumChanged;
+
+namespace HaApi.Engine.Cluster;
+
+/// <summary>
+/// This node's copy of the replicated cluster state: the configuration and the runtime view (members, quorum, DC,
+/// transient node attributes).
+///
+/// Configuration changes are multicast and applied by every member in delivery order; the proposer answers only
+/// after its own delivery, with the outcome of applying it, once the new state is durable. After every view change
+/// the members synchronise before accepting changes again: each announces its configuration version, and once all
+/// have announced, every member picks the same newest holder (highest version, then lowest node id) from the same
+/// delivered announcements; that member sends its configuration to the others. Commands delivered while the view is
+/// not synchronised are refused by every member alike, so no member applies a command to a stale configuration.
+///
+/// Two rules keep acknowledged writes from being lost across partitions, as in Raft: a command is applied only in a
+/// view that holds a majority of the configured nodes, and its proposer acknowledges it only once a majority of nodes
+/// has applied it. Every synchronised majority view starts a new term, and configurations are ordered by
+/// (term, version), so a partition that missed a write can never override one that made it.
+/// </summary>
+public sealed class ConfigurationReplica : IAsyncDisposable
+{
+    private const int HistoryLimit = 500;
+    private static readonly TimeSpan SubmitTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly IGroupTransport transport;
+    private readonly IConfigStore store;
+    private readonly IEventSink events;
+    private readonly TimeProvider time;
+    private readonly ILogger log;
+    private readonly ConcurrentDictionary<Guid, Pending> pending = new();
+    private readonly CancellationTokenSource stopping = new();
+    private Task? loop;
+    private int disposed;
+
+    // Owned by the delivery loop only.
+    private string viewTag = "";
+    private readonly Dictionary<uint, (GroupMember Sender, StateAnnouncement Announcement)> announcements = [];
+    private ImmutableSortedDictionary<string, string> localTransient = Attributes.Empty;
+    private long term;
+
+    /// <summary>A proposal of this node awaiting a majority of applications (touched by the delivery loop only, after creation).</summary>
+    private sealed class Pending
+    {
+        public readonly TaskCompletionSource<ApplyOutcome> Done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public readonly HashSet<uint> AppliedBy = [];
+        public ApplyOutcome? Outcome;
+    }
+
+    private volatile Snapshot state = Snapshot.Initial;
+
+    /// <summary>Everything readers need, swapped as one object so they never see a half-applied change.</summary>
+    public sealed record Snapshot(
+        ClusterConfig Config,
+        ImmutableList<ChangeRecord> History,
+        bool Quorate,
+        ImmutableArray<GroupMember> Members,
+        bool Synced,
+        string? Dc,
+        ImmutableSortedDictionary<string, ImmutableSortedDictionary<string, string>> TransientAttributes,
+        QuorumChanged? Votes = null)
+    {
+        public static readonly Snapshot Initial = new(ClusterConfig.Empty, [], false, [], false, null,
+            ImmutableSortedDictionary.Create<string, ImmutableSortedDictionary<string, string>>(StringComparer.Ordinal));
+
+        public bool IsMember(string node) => Members.Any(m => m.Name == node);
+    }
+
+    public ConfigurationReplica(IGroupTransport transport, IConfigStore store, IEventSink events, TimeProvider time, ILogger<ConfigurationReplica> log)
+    {
+        this.transport = transport;
+        this.store = store;
+        this.events = events;
+        this.time = time;
+        this.log = log;
+    }
+
+    public Snapshot State => state;
+    public ClusterConfig Config => state.Config;
+    public GroupMember Local => transport.Local;
+
+    /// <summary>Loads the persisted configuration, joins the group and starts applying deliveries.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        LoadFromStore();
+        await transport.StartAsync(cancellationToken);
+        loop = Task.Run(() => RunAsync(stopping.Token), CancellationToken.None);
+    }
+
+    internal void LoadFromStore()
+    {
+        var stored = store.Load();
+        if (stored is null) return;
+        state = state with { Config = stored.Config, History = stored.History.TakeLast(HistoryLimit).ToImmutableList() };
+        term = stored.Term;
+        log.LogInformation("Loaded configuration version {Version} ({Resources} primitives, {Constraints} constraints)",
+            stored.Config.Version, stored.Config.Primitives.Length,
+            stored.Config.Locations.Length + stored.Config.Colocations.Length + stored.Config.Orders.Length);
+    }
+
+    /// <summary>Proposes a change and waits until this node has applied it (or refused it) in agreed order.</summary>
+    public async Task<ChangeRecord> SubmitAsync(ConfigCommand command, string author, ConfigVersion? expectedVersion, CancellationToken cancellationToken)
+    {
+        var done = Propose(command, author, expectedVersion, out var id);
+        try
+        {
+            await transport.MulticastAsync(new ConfigCommandMessage(new CommandEnvelope(id, author, transport.Local.Name, time.GetUtcNow(), expectedVersion, command)).Encode(), cancellationToken);
+            var outcome = await done.WaitAsync(SubmitTimeout, time, cancellationToken);
+            return outcome.Error is null ? outcome.Change! : throw new ConfigRejectedException(outcome.Error);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"change '{command.Describe()}' was not delivered back within {SubmitTimeout.TotalSeconds:0}s; " +
+                                       "the cluster may be re-forming — read the configuration history before retrying");
+        }
+        finally
+        {
+            pending.TryRemove(id, out _);
+        }
+    }
+
+    private Task<ApplyOutcome> Propose(ConfigCommand command, string author, ConfigVersion? expectedVersion, out Guid id)
+    {
+        var s = state;
+        if (!s.Quorate) throw new NotQuorateException(transport.Local.Name);
+        if (!s.Synced) throw new ConfigRejectedException(Reforming());
+        id = Guid.NewGuid();
+        var entry = new Pending();
+        pending[id] = entry;
+        return entry.Done.Task;
+    }
+
+    /// <summary>Sets (or, with null, deletes) a transient attribute of this node, replicated to every member.</summary>
+    public ValueTask SetTransientAttributeAsync(string name, string? value, CancellationToken cancellationToken) =>
+        transport.MulticastAsync(new TransientAttributeSet(transport.Local.Name, name, value).Encode(), cancellationToken);
+
+    private async Task RunAsync(CancellationToken ct)
+    {
+        try
+        {
+            await foreach (var e in transport.Events.ReadAllAsync(ct))
+            {
+                try
+                {
+                    await HandleAsync(e, ct);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // A failure to persist must stop this node from acknowledging anything further: it would
+                    // otherwise acknowledge changes it might lose. Fail the waiting writers and keep the error visible.
+                    log.LogCritical(ex, "Failed to handle {Event}; configuration changes on this node are halted", e.GetType().Name);
+                    foreach (var p in pending.Values) p.Done.TrySetException(ex);
+                    throw;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Processes one transport event. Called by the delivery loop, or step by step by a simulation.</summary>
+    internal async ValueTask HandleAsync(TransportEvent e, CancellationToken ct)
+    {
+        switch (e)
+        {
+            case MessageDelivered m:
+                var message = ClusterMessage.TryDecode(m.Payload, out var reason);
+                if (message is null)
+                {
+                    log.LogWarning("Dropped a message from node {Node} (id {NodeId}): {Reason}", m.Sender.Name, m.Sender.NodeId, reason);
+                    return;
+                }
+                if (!state.Members.Contains(m.Sender))
+                {
+                    log.LogWarning("Dropped a {Message} from {Node} (id {NodeId}), which is not a member of the current view", message.GetType().Name, m.Sender.Name, m.Sender.NodeId);
+                    return;
+                }
+                switch (message)
+                {
+                    case ConfigCommandMessage c: await ApplyCommandAsync(m.Sender, c.Envelope, ct); break;
+                    case StateAnnouncement a: await OnAnnouncementAsync(m.Sender, a, ct); break;
+                    case StateTransfer t: OnTransfer(m.Sender, t); break;
+                    case TransientAttributeSet t: OnTransientAttribute(m.Sender, t); break;
+                    case CommandApplied a: OnApplied(m.Sender, a.CommandId); break;
+                }
+                break;
+            case ViewChanged v:
+                await OnViewChangedAsync(v, ct);
+                break;
+            case QuorumChanged q:
+                if (q.Quorate != state.Quorate)
+                {
+                    log.LogInformation("Quorum {State} ({Votes}/{Expected} votes)", q.Quorate ? "gained" : "lost", q.TotalVotes, q.ExpectedVotes);
+                    events.Publish(new QuorumEvent(time.GetUtcNow(), transport.Local.Name, q.Quorate));
+                }
+                state = state with { Quorate = q.Quorate, Votes = q };
+                break;
+        }
+    }
+
+    private async ValueTask OnViewChangedAsync(ViewChanged v, CancellationToken ct)
+    {
+        viewTag = $"{v.RingSequence}:{string.Join(",", v.Members.Select(m => $"{m.NodeId}/{m.ProcessId}"))}";
+        announcements.Clear();
+        var names = v.Members.Select(m => m.Name).ToHashSet();
+        var previousDc = state.Dc;
+        // Transient attributes die with their node's membership, as Pacemaker's attrd purges a lost peer's values.
+        var transient = state.TransientAttributes.Where(kv => names.Contains(kv.Key)).ToImmutableSortedDictionary(StringComparer.Ordinal);
+        state = state with { Members = v.Members, Synced = false, Dc = null, TransientAttributes = transient };
+        log.LogInformation("View {View}: members {Members}; joined {Joined}; left {Left}", viewTag,
+            string.Join(", ", v.Members.Select(m => m.Name)), string.Join(", ", v.Joined.Select(m => m.Name)), string.Join(", ", v.Left.Select(m => m.Name)));
+        var now = time.GetUtcNow();
+        foreach (var left in v.Left.Where(l => !names.Contains(l.Name)))
+            events.Publish(new NodeMembershipChanged(now, transport.Local.Name, left.Name, left.NodeId, false));
+        foreach (var joined in v.Joined)
+            events.Publish(new NodeMembershipChanged(now, transport.Local.Name, joined.Name, joined.NodeId, true));
+        if (previousDc is not null) events.Publish(new DcChanged(now, transport.Local.Name, null));
+        if (v.Members.Contains(transport.Local))
+            await transport.MulticastAsync(new StateAnnouncement(viewTag, term, state.Config.Version, localTransient).Encode(), ct);
+    }
+
+    private async ValueTask OnAnnouncementAsync(GroupMember sender, StateAnnouncement a, CancellationToken ct)
+    {
+        if (a.ViewTag != viewTag) return;
+        announcements[sender.NodeId] = (sender, a);
+        state = state with
+        {
+            TransientAttributes = state.TransientAttributes.SetItem(sender.Name, a.TransientAttributes.ToImmutableSortedDictionary(StringComparer.Ordinal)),
+        };
+        if (state.Synced || state.Members.Any(m => !announcements.ContainsKey(m.NodeId))) return;
+
+        var newest = announcements.Values
+            .OrderByDescending(x => x.Announcement.Term).ThenByDescending(x => x.Announcement.Version).ThenBy(x => x.Sender.NodeId).First();
+        // Same term and version means the same history: within a term, commands are applied in one view in agreed order.
+        if (announcements.Values.All(x => x.Announcement.Term == newest.Announcement.Term && x.Announcement.Version == newest.Announcement.Version))
+        {
+            CompleteSync();
+            return;
+        }
+        if (newest.Sender == transport.Local)
+        {
+            log.LogInformation("Sending configuration {Version} to members with older versions", state.Config.Version);
+            await transport.MulticastAsync(new StateTransfer(viewTag, term, state.Config, state.History).Encode(), ct);
+        }
+    }
+
+    private void OnTransfer(GroupMember sender, StateTransfer t)
+    {
+        if (t.ViewTag != viewTag || state.Synced) return;
+        if (t.Term != term || t.Config.Version != state.Config.Version)
+        {
+            var history = t.History.TakeLast(HistoryLimit).ToImmutableList();
+            term = t.Term;
+            store.Save(new StoredConfig(t.Config, history, term));
+            log.LogInformation("Adopted configuration {Version} from {Node} (had {Old})", t.Config.Version, sender.Name, state.Config.Version);
+            state = state with { Config = t.Config, History = history };
+            events.Publish(new ConfigurationChanged(time.GetUtcNow(), transport.Local.Name, t.Config.Version.ToString(),
+                t.Config.LastChange?.Author ?? "haapi", $"synchronised from {sender.Name}"));
+        }
+        CompleteSync();
+    }
+
+    /// <summary>The view is synchronised: accept changes again. The DC is the member with the lowest node id — every
+    /// member computes it from the same agreed view, so no election round-trip is needed.</summary>
+    private void CompleteSync()
+    {
+        var dc = state.Members.MinBy(m => m.NodeId)?.Name;
+        state = state with { Synced = true, Dc = dc };
+        if (IsMajorityView())
+        {
+            term = announcements.Values.Max(x => x.Announcement.Term) + 1;
+            store.Save(new StoredConfig(state.Config, state.History, term));
+        }
+        SettlePendingAfterSync();
+        log.LogInformation("View {View} synchronised at configuration {Version}; DC is {Dc}", viewTag, state.Config.Version, dc);
+        events.Publish(new DcChanged(time.GetUtcNow(), transport.Local.Name, dc));
+    }
+
+    private void OnTransientAttribute(GroupMember sender, TransientAttributeSet t)
+    {
+        if (t.Node != sender.Name) return;
+        if (sender == transport.Local)
+            localTransient = t.Value is null ? localTransient.Remove(t.Name) : localTransient.SetItem(t.Name, t.Value);
+        var current = state.TransientAttributes.GetValueOrDefault(t.Node) ?? Attributes.Empty;
+        var updated = t.Value is null ? current.Remove(t.Name) : current.SetItem(t.Name, t.Value);
+        state = state with { TransientAttributes = state.TransientAttributes.SetItem(t.Node, updated) };
+        events.Publish(new NodeAttributeChanged(time.GetUtcNow(), transport.Local.Name, t.Node, t.Name, t.Value));
+    }
+
+    private async ValueTask ApplyCommandAsync(GroupMember sender, CommandEnvelope envelope, CancellationToken ct)
+    {
+        var current = state;
+        var outcome = !current.Synced ? new ApplyOutcome(null, null, Reforming())
+            : !IsMajorityView() ? new ApplyOutcome(null, null, NoMajority())
+            : ConfigApplier.Apply(current.Config, envelope);
+        if (outcome.Succeeded)
+        {
+            var history = current.History.Add(outcome.Change!);
+            if (history.Count > HistoryLimit) history = history.RemoveRange(0, history.Count - HistoryLimit);
+            store.Save(new StoredConfig(outcome.Config!, history, term));
+            state = current with { Config = outcome.Config!, History = history };
+            log.LogInformation("Configuration {Version}: {Summary} (by {Author} via {Node})",
+                outcome.Change!.Version, outcome.Change.Summary, envelope.Author, envelope.ViaNode);
+            events.Publish(new ConfigurationChanged(envelope.Time, transport.Local.Name, outcome.Change.Version.ToString(), envelope.Author, outcome.Change.Summary));
+        }
+        else if (envelope.ViaNode == transport.Local.Name)
+        {
+            log.LogInformation("Refused change '{Change}' by {Author}: {Reason}", envelope.Command.Describe(), envelope.Author, outcome.Error!.Message);
+        }
+
+        if (sender == transport.Local)
+        {
+            if (pending.TryGetValue(envelope.Id, out var mine))
+            {
+                mine.Outcome = outcome;
+                if (!outcome.Succeeded) mine.Done.TrySetResult(outcome);
+                else OnApplied(sender, envelope.Id);
+            }
+        }
+        else if (outcome.Succeeded)
+        {
+            await transport.MulticastAsync(new CommandApplied(envelope.Id).Encode(), ct);
+        }
+    }
+
+    private void OnApplied(GroupMember member, Guid commandId)
+    {
+        if (!pending.TryGetValue(commandId, out var p) || p.Outcome is not { Succeeded: true }) return;
+        p.AppliedBy.Add(member.NodeId);
+        if (p.AppliedBy.Count >= Majority(state.Config)) p.Done.TrySetResult(p.Outcome);
+    }
+
+    /// <summary>
+    /// After a view change, acknowledgements from members that left may never come. A change this node applied is
+    /// safe once a synchronised majority view holds it; one that the newest configuration lacks was lost with the
+    /// partition that applied it, and its proposer is told so instead of waiting out the timeout.
+    /// </summary>
+    private void SettlePendingAfterSync()
+    {
+        if (!IsMajorityView()) return;
+        foreach (var p in pending.Values.Where(p => p.Outcome is { Succeeded: true } && !p.Done.Task.IsCompleted))
+        {
+            var id = p.Outcome!.Change!.CommandId;
+            if (state.History.Any(h => h.CommandId == id)) p.Done.TrySetResult(p.Outcome);
+            else p.Done.TrySetResult(new ApplyOutcome(null, null, new ConfigError(ConfigErrorKind.Unavailable,
+                "the change was applied only in a partition that has since been superseded by the majority; it is not in effect — retry it", [])));
+        }
+    }
+
+    /// <summary>
+    /// Whether the current view holds a majority of the configured nodes. Computed from the agreed view and the agreed
+    /// configuration, so every member of a view reaches the same answer at the same point in the message order.
+    /// </summary>
+    private bool IsMajorityView() => state.Members.Length >= Majority(state.Config);
+
+    private static int Majority(ClusterConfig config) => Math.Max(1, config.Nodes.Length / 2 + 1);
+
+    private static ConfigError NoMajority() => new(ConfigErrorKind.Unavailable,
+        "this partition does not hold a majority of the configured nodes, so it cannot change the configuration", []);
+
+    private static ConfigError Reforming() => new(ConfigErrorKind.Unavailable,
+        "the cluster membership just changed and the members are synchronising their configuration; retry in a moment", []);
+
+    public async ValueTask DisposeAsync()
+    {
+        // The host stops the replica and then the container disposes it: the second call must be harmless.
+        if (Interlocked.Exchange(ref disposed, 1) == 1) return;
+        await stopping.CancelAsync();
+        if (loop is not null) await loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await transport.DisposeAsync();
+        stopping.Dispose();
+    }
+}

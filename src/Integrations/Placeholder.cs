@@ -1,1 +1,0 @@
-namespace HaApi.Integrations; public static class Placeholder {}

@@ -1,0 +1,19 @@
+using HaApi.Engine.Events;
+
+namespace HaApi.Integrations.Prometheus;
+
+/// <summary>
+/// The /metrics document: the ha_cluster_exporter-compatible cluster metrics from a snapshot, then HaApi's own
+/// instruments. Serve it with PrometheusTextWriter.ContentType.
+/// </summary>
+public static class MetricsExposition
+{
+    public static void Write(ClusterSnapshot? snapshot, MeterCollector? own, TextWriter output)
+    {
+        var writer = new PrometheusTextWriter(output);
+        if (snapshot is not null) HaClusterMetrics.Write(snapshot, writer);
+        own?.Write(writer);
+    }
+
+    public static void Write(ClusterSnapshot snapshot, TextWriter output) => Write(snapshot, null, output);
+}

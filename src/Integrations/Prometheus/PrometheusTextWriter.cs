@@ -1,0 +1,157 @@
+using System.Globalization;
+using System.Text;
+
+namespace HaApi.Integrations.Prometheus;
+
+/// <summary>Metric family types of the text exposition format 0.0.4.</summary>
+public enum MetricType
+{
+    Counter,
+    Gauge,
+    Histogram,
+    Untyped,
+}
+
+/// <summary>
+/// Writes the Prometheus text exposition format (version 0.0.4): one "# HELP" and "# TYPE" per family, then its
+/// samples. A family must be written in one piece; a label set repeated within a family is skipped, because one
+/// duplicate series makes Prometheus reject the whole scrape.
+/// </summary>
+public sealed class PrometheusTextWriter(TextWriter output)
+{
+    public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
+
+    private readonly HashSet<string> _families = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _seriesOfFamily = new(StringComparer.Ordinal);
+    private readonly StringBuilder _line = new();
+    private string? _family;
+    private MetricType _type;
+
+    /// <summary>Series skipped because the same name and labels were already written.</summary>
+    public int DuplicatesSkipped { get; private set; }
+
+    public void BeginFamily(string name, MetricType type, string help)
+    {
+        if (!IsValidMetricName(name)) throw new ArgumentException($"'{name}' is not a valid Prometheus metric name.", nameof(name));
+        if (!_families.Add(name)) throw new InvalidOperationException($"Metric family '{name}' was already written; a family must be contiguous.");
+        _family = name;
+        _type = type;
+        _seriesOfFamily.Clear();
+        output.Write("# HELP ");
+        output.Write(name);
+        output.Write(' ');
+        output.Write(EscapeHelp(help));
+        output.Write('\n');
+        output.Write("# TYPE ");
+        output.Write(name);
+        output.Write(' ');
+        output.Write(TypeName(type));
+        output.Write('\n');
+    }
+
+    /// <summary>One sample of the current family (plain counter or gauge).</summary>
+    public void Sample(double value, params ReadOnlySpan<(string Name, string Value)> labels) =>
+        WriteSample(_family ?? throw new InvalidOperationException("BeginFamily first."), labels, default, value);
+
+    /// <summary>
+    /// One histogram series: cumulative "_bucket" lines (le ascending, ending with +Inf = count), "_sum" and "_count".
+    /// bucketCounts[i] is the number of observations ≤ upperBounds[i] (not cumulative); the last entry of
+    /// bucketCounts holds those above every bound.
+    /// </summary>
+    public void Histogram(ReadOnlySpan<double> upperBounds, ReadOnlySpan<long> bucketCounts, double sum,
+        params ReadOnlySpan<(string Name, string Value)> labels)
+    {
+        var family = _family ?? throw new InvalidOperationException("BeginFamily first.");
+        if (_type != MetricType.Histogram) throw new InvalidOperationException($"'{family}' is not a histogram.");
+        if (bucketCounts.Length != upperBounds.Length + 1)
+            throw new ArgumentException("bucketCounts needs one entry per bound plus one for +Inf.", nameof(bucketCounts));
+        long cumulative = 0;
+        for (var i = 0; i <= upperBounds.Length; i++)
+        {
+            cumulative += bucketCounts[i];
+            var le = i < upperBounds.Length ? FormatValue(upperBounds[i]) : "+Inf";
+            WriteSample(family + "_bucket", labels, ("le", le), cumulative);
+        }
+        WriteSample(family + "_sum", labels, default, sum);
+        WriteSample(family + "_count", labels, default, cumulative);
+    }
+
+    private void WriteSample(string name, ReadOnlySpan<(string Name, string Value)> labels, (string Name, string Value) extra, double value)
+    {
+        _line.Clear();
+        _line.Append(name);
+        var count = 0;
+        foreach (var (labelName, labelValue) in labels)
+            AppendLabel(labelName, labelValue, count++);
+        if (extra.Name is not null) AppendLabel(extra.Name, extra.Value, count++);
+        if (count > 0) _line.Append('}');
+        if (!_seriesOfFamily.Add(_line.ToString()))
+        {
+            DuplicatesSkipped++;
+            return;
+        }
+        _line.Append(' ');
+        _line.Append(FormatValue(value));
+        _line.Append('\n');
+        output.Write(_line);
+    }
+
+    private void AppendLabel(string name, string value, int index)
+    {
+        if (!IsValidLabelName(name)) throw new ArgumentException($"'{name}' is not a valid Prometheus label name.", nameof(name));
+        _line.Append(index == 0 ? '{' : ',');
+        _line.Append(name);
+        _line.Append("=\"");
+        AppendEscapedLabelValue(_line, value);
+        _line.Append('"');
+    }
+
+    /// <summary>Go-compatible float text: +Inf, -Inf, NaN, otherwise the shortest round-trip form.</summary>
+    public static string FormatValue(double value) =>
+        double.IsPositiveInfinity(value) ? "+Inf"
+        : double.IsNegativeInfinity(value) ? "-Inf"
+        : double.IsNaN(value) ? "NaN"
+        : value.ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary>Label values escape backslash, double quote and line feed.</summary>
+    public static void AppendEscapedLabelValue(StringBuilder sb, string value)
+    {
+        foreach (var c in value)
+        {
+            switch (c)
+            {
+                case '\\': sb.Append(@"\\"); break;
+                case '"': sb.Append("\\\""); break;
+                case '\n': sb.Append(@"\n"); break;
+                default: sb.Append(c); break;
+            }
+        }
+    }
+
+    /// <summary>HELP text escapes backslash and line feed only.</summary>
+    public static string EscapeHelp(string help) => help.Replace(@"\", @"\\").Replace("\n", @"\n");
+
+    public static bool IsValidMetricName(string name) => IsValidName(name, allowColon: true);
+
+    public static bool IsValidLabelName(string name) => IsValidName(name, allowColon: false) && !name.StartsWith("__", StringComparison.Ordinal);
+
+    private static bool IsValidName(string name, bool allowColon)
+    {
+        if (name.Length == 0) return false;
+        for (var i = 0; i < name.Length; i++)
+        {
+            var c = name[i];
+            var ok = c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or '_' || (allowColon && c == ':') || (i > 0 && c is >= '0' and <= '9');
+            if (!ok) return false;
+        }
+        return true;
+    }
+
+    private static string TypeName(MetricType type) => type switch
+    {
+        MetricType.Counter => "counter",
+        MetricType.Gauge => "gauge",
+        MetricType.Histogram => "histogram",
+        _ => "untyped",
+    };
+}

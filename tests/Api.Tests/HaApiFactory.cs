@@ -1,0 +1,45 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace HaApi.Api.Tests;
+
+/// <summary>A single-node HaApi in process with its own data directory, deleted on dispose.</summary>
+public sealed class HaApiFactory : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string> settings;
+
+    public HaApiFactory(params (string Key, string Value)[] extra)
+    {
+        DataDirectory = Directory.CreateTempSubdirectory("haapi-test-").FullName;
+        settings = new Dictionary<string, string>
+        {
+            ["HaApi:DataDirectory"] = DataDirectory,
+            ["HaApi:NodeName"] = "node1",
+        };
+        foreach (var (k, v) in extra) settings[k] = v;
+    }
+
+    public string DataDirectory { get; }
+
+    public string Token => File.ReadAllText(Path.Combine(DataDirectory, "admin-token")).Trim();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (k, v) in settings) builder.UseSetting(k, v);
+    }
+
+    /// <summary>A client that sends the generated admin token.</summary>
+    public HttpClient Authorized()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        return client;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }
+    }
+}

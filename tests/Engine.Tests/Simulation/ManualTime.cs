@@ -1,0 +1,28 @@
+namespace HaApi.Engine.Tests.Simulation;
+
+/// <summary>A clock that stands still and timers that never fire: simulated time is the step count.</summary>
+internal sealed class ManualTime : TimeProvider
+{
+    public override DateTimeOffset GetUtcNow() => new(2026, 11, 26, 0, 0, 0, TimeSpan.Zero);
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) => new NeverTimer();
+
+    private sealed class NeverTimer : ITimer
+    {
+        public bool Change(TimeSpan dueTime, TimeSpan period) => true;
+        public void Dispose() { }
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
+
+internal sealed class MemoryConfigStore : HaApi.Engine.Ports.IConfigStore
+{
+    public HaApi.Engine.Ports.StoredConfig? Saved { get; private set; }
+    public HaApi.Engine.Ports.StoredConfig? Load() => Saved;
+    public void Save(HaApi.Engine.Ports.StoredConfig state) => Saved = state;
+}
+
+internal sealed class NoEvents : HaApi.Engine.Ports.IEventSink
+{
+    public void Publish(HaApi.Engine.Events.ClusterEvent clusterEvent) { }
+}

@@ -1,0 +1,333 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Security;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace HaApi.Integrations.Tests.Aws;
+
+/// <summary>
+/// A loopback EC2 + IMDSv2 test double speaking the real wire protocol: form-encoded POST /, API 2016-11-15 XML
+/// responses, the EC2 error XML, SigV4 verification (its own implementation, independent of the code under test) and
+/// an instance state machine running -> stopping -> stopped -> pending -> running with configurable delays.
+/// Faults: per-action error injection (e.g. RequestLimitExceeded twice), denied actions (UnauthorizedOperation) and
+/// instances whose stop never completes.
+/// </summary>
+public sealed class Ec2Double : IDisposable
+{
+    public const string AccessKey = "AKIDEXAMPLE";
+    public const string SecretKey = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+    public const string Region = "us-east-1";
+
+    private readonly HttpListener _listener;
+    private readonly ConcurrentDictionary<string, Instance> _instances = new();
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<string>> _injected = new();
+    private readonly ConcurrentDictionary<string, byte> _denied = new();
+    private readonly ConcurrentDictionary<string, byte> _imdsTokens = new();
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly CancellationTokenSource _stop = new();
+
+    public Ec2Double()
+    {
+        (_listener, Port) = Listen();
+        _ = Task.Run(ServeAsync);
+    }
+
+    public int Port { get; }
+    public Uri Endpoint => new($"http://127.0.0.1:{Port}/");
+    public TimeSpan StopDelay { get; set; } = TimeSpan.FromMilliseconds(300);
+    public TimeSpan StartDelay { get; set; } = TimeSpan.FromMilliseconds(300);
+    public string? SelfInstanceId { get; set; }
+
+    /// <summary>Every EC2 call received, in order: (Action, parameters).</summary>
+    public ConcurrentQueue<(string Action, IReadOnlyDictionary<string, string> Parameters)> Calls { get; } = new();
+
+    public IEnumerable<string> Actions => Calls.Select(c => c.Action);
+
+    public void AddInstance(string id, string name, string state = "running") =>
+        _instances[id] = new Instance(id, name, state, _clock.Elapsed);
+
+    public string StateOf(string id) => _instances[id].Current(this);
+
+    /// <summary>The states the instance went through, in order, starting with its initial state.</summary>
+    public IReadOnlyList<string> HistoryOf(string id) => _instances[id].History.ToList();
+
+    public void NeverStop(string id) => _instances[id].NeverStops = true;
+
+    public void Inject(string action, string code, int times)
+    {
+        var q = _injected.GetOrAdd(action, _ => new ConcurrentQueue<string>());
+        for (var i = 0; i < times; i++) q.Enqueue(code);
+    }
+
+    public void Deny(string action) => _denied[action] = 0;
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        try { _listener.Stop(); _listener.Close(); } catch (ObjectDisposedException) { }
+    }
+
+    private static (HttpListener, int) Listen()
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var probe = new TcpListener(IPAddress.Loopback, 0);
+            probe.Start();
+            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+            probe.Stop();
+            var listener = new HttpListener();
+            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+            try
+            {
+                listener.Start();
+                return (listener, port);
+            }
+            catch (HttpListenerException) when (attempt < 20)
+            {
+                listener.Close();
+            }
+        }
+    }
+
+    private async Task ServeAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            HttpListenerContext context;
+            try { context = await _listener.GetContextAsync(); }
+            catch (Exception) when (_stop.IsCancellationRequested) { return; }
+            catch (HttpListenerException) { return; }
+            catch (ObjectDisposedException) { return; }
+            _ = Task.Run(() => HandleAsync(context));
+        }
+    }
+
+    private async Task HandleAsync(HttpListenerContext context)
+    {
+        var (status, contentType, body) = (500, "text/plain", "double failed");
+        try
+        {
+            using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
+            var requestBody = await reader.ReadToEndAsync();
+            (status, contentType, body) = context.Request.Url!.AbsolutePath.StartsWith("/latest/", StringComparison.Ordinal)
+                ? Imds(context.Request)
+                : Ec2(context.Request, requestBody);
+        }
+        catch (Exception ex)
+        {
+            body = ex.ToString();
+        }
+        try
+        {
+            var bytes = Encoding.UTF8.GetBytes(body);
+            context.Response.StatusCode = status;
+            context.Response.ContentType = contentType;
+            context.Response.ContentLength64 = bytes.Length;
+            await context.Response.OutputStream.WriteAsync(bytes);
+            context.Response.Close();
+        }
+        catch (Exception) { /* client went away */ }
+    }
+
+    private (int, string, string) Imds(HttpListenerRequest request)
+    {
+        if (request.HttpMethod == "PUT" && request.Url!.AbsolutePath == "/latest/api/token")
+        {
+            if (request.Headers["X-aws-ec2-metadata-token-ttl-seconds"] is null) return (400, "text/plain", "missing ttl");
+            var token = "tok-" + Guid.NewGuid().ToString("N");
+            _imdsTokens[token] = 0;
+            return (200, "text/plain", token);
+        }
+        if (request.HttpMethod != "GET") return (405, "text/plain", "");
+        if (request.Headers["X-aws-ec2-metadata-token"] is not { } t || !_imdsTokens.ContainsKey(t)) return (401, "text/plain", "");
+        return request.Url!.AbsolutePath switch
+        {
+            "/latest/meta-data/instance-id" when SelfInstanceId is not null => (200, "text/plain", SelfInstanceId),
+            "/latest/meta-data/placement/region" => (200, "text/plain", Region),
+            _ => (404, "text/plain", ""),
+        };
+    }
+
+    private (int, string, string) Ec2(HttpListenerRequest request, string body)
+    {
+        if (request.HttpMethod != "POST") return Error(400, "InvalidAction", "use POST");
+        if (!(request.ContentType ?? "").StartsWith("application/x-www-form-urlencoded", StringComparison.Ordinal))
+            return Error(400, "InvalidParameterValue", "form-encoded body expected");
+        var form = ParseForm(body);
+        var action = form.GetValueOrDefault("Action") ?? "";
+        Calls.Enqueue((action, form));
+
+        var auth = VerifySignature(request, body);
+        if (auth is not null) return auth.Value;
+        if (form.GetValueOrDefault("Version") != "2016-11-15") return Error(400, "InvalidParameterValue", "unsupported Version");
+        if (_injected.TryGetValue(action, out var q) && q.TryDequeue(out var code))
+            return Error(code == "RequestLimitExceeded" ? 503 : code.StartsWith("Unauthorized", StringComparison.Ordinal) ? 403 : 500, code, $"injected {code}");
+        if (_denied.ContainsKey(action))
+            return Error(403, "UnauthorizedOperation", "You are not authorized to perform this operation. Encoded authorization failure message: AbCdEf0123");
+
+        return action switch
+        {
+            "DescribeInstances" => DescribeInstances(form),
+            "StopInstances" => Transition(form, "StopInstances"),
+            "StartInstances" => Transition(form, "StartInstances"),
+            _ => Error(400, "InvalidAction", $"The action {action} is not valid for this web service."),
+        };
+    }
+
+    private (int, string, string) DescribeInstances(Dictionary<string, string> form)
+    {
+        var ids = form.Where(p => p.Key.StartsWith("InstanceId.", StringComparison.Ordinal)).Select(p => p.Value).ToList();
+        foreach (var id in ids)
+            if (!_instances.ContainsKey(id)) return Error(400, "InvalidInstanceID.NotFound", $"The instance ID '{id}' does not exist");
+
+        var filters = new List<(string Name, List<string> Values)>();
+        for (var n = 1; form.TryGetValue($"Filter.{n}.Name", out var name); n++)
+        {
+            var values = new List<string>();
+            for (var m = 1; form.TryGetValue($"Filter.{n}.Value.{m}", out var v); m++) values.Add(v);
+            filters.Add((name, values));
+        }
+
+        var matching = _instances.Values.OrderBy(i => i.Id, StringComparer.Ordinal).Where(i =>
+            (ids.Count == 0 || ids.Contains(i.Id)) && filters.All(f => f.Values.Contains(f.Name switch
+            {
+                "instance-id" => i.Id,
+                "instance-state-name" => i.Current(this),
+                "tag:Name" => i.Name,
+                _ => "\0unsupported",
+            })));
+
+        var sb = new StringBuilder();
+        sb.Append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<DescribeInstancesResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\">");
+        sb.Append($"<requestId>{Guid.NewGuid()}</requestId><reservationSet>");
+        foreach (var i in matching)
+        {
+            var state = i.Current(this);
+            sb.Append("<item><reservationId>r-0123456789abcdef0</reservationId><ownerId>123456789012</ownerId><groupSet/><instancesSet><item>");
+            sb.Append($"<instanceId>{i.Id}</instanceId><imageId>ami-0123456789abcdef0</imageId>");
+            sb.Append($"<instanceState><code>{Code(state)}</code><name>{state}</name></instanceState>");
+            sb.Append("<privateDnsName>ip-172-31-1-12.ec2.internal</privateDnsName><instanceType>t3.micro</instanceType>");
+            sb.Append("<placement><availabilityZone>us-east-1a</availabilityZone><tenancy>default</tenancy></placement>");
+            sb.Append($"<tagSet><item><key>Name</key><value>{SecurityElement.Escape(i.Name)}</value></item></tagSet>");
+            sb.Append("</item></instancesSet></item>");
+        }
+        sb.Append("</reservationSet></DescribeInstancesResponse>");
+        return (200, "text/xml;charset=UTF-8", sb.ToString());
+    }
+
+    private (int, string, string) Transition(Dictionary<string, string> form, string action)
+    {
+        var id = form.GetValueOrDefault("InstanceId.1");
+        if (id is null) return Error(400, "MissingParameter", "The request must contain the parameter InstanceId");
+        if (!_instances.TryGetValue(id, out var instance)) return Error(400, "InvalidInstanceID.NotFound", $"The instance ID '{id}' does not exist");
+        var stop = action == "StopInstances";
+        if (stop && form.GetValueOrDefault("Force") != "true") return Error(400, "InvalidParameterValue", "this double only models forced stops");
+
+        string previous, current;
+        lock (instance)
+        {
+            previous = instance.Current(this);
+            if (stop && previous is "pending") return Error(400, "IncorrectInstanceState", $"The instance '{id}' is not in a state from which it can be stopped.");
+            if (!stop && previous is "stopping") return Error(400, "IncorrectInstanceState", $"The instance '{id}' is not in a state from which it can be started.");
+            if (stop && previous == "running") instance.Set("stopping", _clock.Elapsed);
+            if (!stop && previous == "stopped") instance.Set("pending", _clock.Elapsed);
+            current = instance.Current(this);
+        }
+        var root = stop ? "StopInstancesResponse" : "StartInstancesResponse";
+        return (200, "text/xml;charset=UTF-8",
+            $"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<{root} xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>{Guid.NewGuid()}</requestId>"
+            + $"<instancesSet><item><instanceId>{id}</instanceId><currentState><code>{Code(current)}</code><name>{current}</name></currentState>"
+            + $"<previousState><code>{Code(previous)}</code><name>{previous}</name></previousState></item></instancesSet></{root}>");
+    }
+
+    /// <summary>Null when the request is signed with the double's credentials, else the error EC2 returns.</summary>
+    private (int, string, string)? VerifySignature(HttpListenerRequest request, string body)
+    {
+        var authorization = request.Headers["Authorization"];
+        var amzDate = request.Headers["X-Amz-Date"];
+        if (authorization is null || amzDate is null) return Error(401, "MissingAuthenticationToken", "Request is missing Authentication Token");
+        const string prefix = "AWS4-HMAC-SHA256 ";
+        if (!authorization.StartsWith(prefix, StringComparison.Ordinal)) return Error(400, "IncompleteSignature", "unsupported algorithm");
+        var fields = authorization[prefix.Length..].Split(',', StringSplitOptions.TrimEntries)
+            .Select(f => f.Split('=', 2)).Where(f => f.Length == 2).ToDictionary(f => f[0], f => f[1]);
+        if (!fields.TryGetValue("Credential", out var credential) || !fields.TryGetValue("SignedHeaders", out var signedHeaders)
+            || !fields.TryGetValue("Signature", out var signature))
+            return Error(400, "IncompleteSignature", "Authorization header requires Credential, SignedHeaders and Signature");
+        var scope = credential.Split('/');
+        if (scope.Length != 5 || scope[3] != "ec2" || scope[4] != "aws4_request") return Error(400, "IncompleteSignature", "bad credential scope");
+        if (scope[0] != AccessKey) return Error(401, "AuthFailure", "AWS was not able to validate the provided access credentials");
+        if (!DateTime.TryParseExact(amzDate, "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var when)
+            || Math.Abs((DateTime.UtcNow - when).TotalMinutes) > 15)
+            return Error(400, "RequestExpired", "Request has expired");
+        if (!signedHeaders.Split(';').Contains("host")) return Error(400, "IncompleteSignature", "host must be signed");
+
+        var canonical = new StringBuilder();
+        canonical.Append(request.HttpMethod).Append('\n').Append(request.Url!.AbsolutePath).Append('\n').Append('\n');
+        foreach (var name in signedHeaders.Split(';'))
+            canonical.Append(name).Append(':').Append(string.Join(' ', (request.Headers[name] ?? "").Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries))).Append('\n');
+        canonical.Append('\n').Append(signedHeaders).Append('\n').Append(Hex(SHA256.HashData(Encoding.UTF8.GetBytes(body))));
+        var stringToSign = $"AWS4-HMAC-SHA256\n{amzDate}\n{scope[1]}/{scope[2]}/ec2/aws4_request\n{Hex(SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToString())))}";
+        var key = Hmac(Encoding.UTF8.GetBytes("AWS4" + SecretKey), scope[1]);
+        key = Hmac(Hmac(Hmac(key, scope[2]), "ec2"), "aws4_request");
+        var expected = Hex(Hmac(key, stringToSign));
+        return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(signature))
+            ? null
+            : Error(401, "AuthFailure", "AWS was not able to validate the provided access credentials");
+    }
+
+    private static byte[] Hmac(byte[] key, string data) => HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(data));
+    private static string Hex(byte[] bytes) => Convert.ToHexStringLower(bytes);
+
+    private static (int, string, string) Error(int status, string code, string message) =>
+        (status, "text/xml;charset=UTF-8",
+            $"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>{code}</Code><Message>{SecurityElement.Escape(message)}</Message></Error></Errors><RequestID>{Guid.NewGuid()}</RequestID></Response>");
+
+    private static Dictionary<string, string> ParseForm(string body)
+    {
+        var form = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in body.Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var kv = pair.Split('=', 2);
+            form[Uri.UnescapeDataString(kv[0])] = kv.Length > 1 ? Uri.UnescapeDataString(kv[1]) : "";
+        }
+        return form;
+    }
+
+    private static int Code(string state) => state switch
+    {
+        "pending" => 0, "running" => 16, "shutting-down" => 32, "terminated" => 48, "stopping" => 64, "stopped" => 80, _ => -1,
+    };
+
+    private sealed class Instance(string id, string name, string state, TimeSpan since)
+    {
+        private string _state = state;
+        private TimeSpan _since = since;
+        public string Id { get; } = id;
+        public string Name { get; } = name;
+        public bool NeverStops { get; set; }
+        public ConcurrentQueue<string> History { get; } = new([state]);
+
+        public void Set(string state, TimeSpan now)
+        {
+            _state = state;
+            _since = now;
+            History.Enqueue(state);
+        }
+
+        /// <summary>Advances transitional states whose delay has passed, then returns the state.</summary>
+        public string Current(Ec2Double owner)
+        {
+            lock (this)
+            {
+                var now = owner._clock.Elapsed;
+                if (_state == "stopping" && !NeverStops && now - _since >= owner.StopDelay) Set("stopped", now);
+                if (_state == "pending" && now - _since >= owner.StartDelay) Set("running", now);
+                return _state;
+            }
+        }
+    }
+}

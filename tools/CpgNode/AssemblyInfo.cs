@@ -1,0 +1,2 @@
+// cpgnode talks to corosync through libcpg: Linux only, like HaApi.Integrations.
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
