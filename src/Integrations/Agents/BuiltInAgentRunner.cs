@@ -44,7 +44,7 @@ public sealed class BuiltInAgentRunner : IResourceAgentRunner, IDisposable
         deadline.CancelAfter(request.Timeout);
         try
         {
-            return await agent.ExecuteAsync(request, deadline.Token).ConfigureAwait(false);
+            return SecretScrubber.Scrub(await agent.ExecuteAsync(request, deadline.Token).ConfigureAwait(false), request.Resource);
         }
         catch (Exception e) when (e is OperationCanceledException or TimeoutException)
         {
