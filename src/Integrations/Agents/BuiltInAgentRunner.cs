@@ -54,7 +54,7 @@ public sealed class BuiltInAgentRunner : IResourceAgentRunner, IDisposable
             return new OperationResult((int)OcfExitCode.GenericError, ExecutionStatus.TimedOut,
                 $"haapi:{agent.Type} {request.Action} timed out after {Engine.Model.Duration.Format(request.Timeout)}{detail}", clock.Elapsed);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
         {
             return new OperationResult((int)OcfExitCode.GenericError, ExecutionStatus.Error,
                 $"haapi:{agent.Type} {request.Action} failed: {e.Message}", clock.Elapsed);
