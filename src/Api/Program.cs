@@ -4,7 +4,10 @@ using HaApi.Api.Endpoints;
 using HaApi.Api.Errors;
 using HaApi.Api.Hosting;
 using HaApi.Engine.Cluster;
+using HaApi.Engine.Events;
 using HaApi.Engine.Ports;
+using HaApi.Integrations.Corosync;
+using HaApi.Integrations.Prometheus;
 using HaApi.Integrations.Persistence;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -21,7 +24,7 @@ if (problems.Count > 0)
     return 2;
 }
 
-builder.WebHost.UseUrls(options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries));
+builder.WebHost.UseUrls([.. options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries), .. options.MetricsUrlList]);
 builder.WebHost.ConfigureKestrel(k =>
 {
     k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
@@ -50,16 +53,22 @@ builder.Services.ConfigureHttpJsonOptions(j =>
 builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 
 builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddSingleton<IEventSink, DiscardEventSink>();
+builder.Services.AddSingleton<EventHub>();
+builder.Services.AddSingleton<IEventSink>(sp => sp.GetRequiredService<EventHub>());
+builder.Services.AddSingleton<EngineMetrics>(sp => new EngineMetrics(() => sp.GetRequiredService<EventHub>().DroppedTotal));
+builder.Services.AddSingleton(sp => new MeterCollector(sp.GetRequiredService<EngineMetrics>().Meter));
+builder.Services.AddSingleton<SnapshotBuilder>();
 builder.Services.AddSingleton<IConfigStore>(_ => new FileConfigStore(options.ResolvedDataDirectory));
 builder.Services.AddSingleton<IGroupTransport>(_ => options.Transport switch
 {
+    "corosync" => new CorosyncTransport(new CorosyncTransportOptions()),
     _ => new LocalGroupTransport(options.ResolvedNodeName),
 });
 builder.Services.AddSingleton<ConfigurationReplica>();
 builder.Services.AddSingleton<ConfigWriter>();
 builder.Services.AddSingleton<ConfigurationHistory>();
 builder.Services.AddHostedService<EngineHost>();
+builder.Services.AddHostedService<MonitoringSinks>();
 builder.Services.AddSingleton(sp => TokenStore.LoadOrCreate(options.ResolvedTokenFile,
     Path.Combine(Path.GetDirectoryName(Path.GetFullPath(options.ResolvedTokenFile))!, "admin-token"),
     sp.GetRequiredService<ILogger<TokenStore>>()));
@@ -83,12 +92,15 @@ app.MapGet("/api/v1/health", (ConfigurationReplica replica) =>
     TypedResults.Ok(new HealthDto(replica.Local.Name, replica.State.Quorate, replica.Config.Version.ToString())))
     .WithTags("Health").WithName("Health").WithSummary("Liveness and quorum of this node (no token needed)");
 
+app.MapMetrics();
+
 var api = app.MapGroup("/api/v1")
     .AddEndpointFilter(new BearerTokenFilter(app.Services.GetRequiredService<TokenStore>(), options.AllowAnonymousReads))
     .ProducesProblem(StatusCodes.Status401Unauthorized)
     .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 api.MapConfigurationApi();
 api.MapNodesApi();
+api.MapEvents();
 
 app.Logger.LogInformation("HaApi node {Node} (transport {Transport}, data {DataDirectory}) listening on {Urls}",
     options.ResolvedNodeName, options.Transport, options.ResolvedDataDirectory, options.Urls);

@@ -1,30 +1,63 @@
 using HaApi.Engine.Cluster;
 using HaApi.Engine.Config;
 using HaApi.Engine.Model;
+using HaApi.Engine.Ports;
+using HaApi.Integrations.Corosync;
 
 namespace HaApi.Api.Hosting;
 
-/// <summary>Starts the engine with the web host and makes sure this node is part of the configuration.</summary>
-internal sealed class EngineHost(ConfigurationReplica replica, ILogger<EngineHost> log) : IHostedService
+/// <summary>
+/// Starts the engine with the web host. Once the node is in a quorate, synchronised view, it makes sure every node of
+/// the cluster is in the configuration (this node alone with the local transport; corosync's nodelist otherwise).
+/// The HTTP API answers meanwhile: status must be readable while the cluster forms.
+/// </summary>
+internal sealed class EngineHost(ConfigurationReplica replica, IGroupTransport transport, ILogger<EngineHost> log) : IHostedService
 {
+    private readonly CancellationTokenSource stopping = new();
+    private Task? registration;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await replica.StartAsync(cancellationToken);
-        var local = replica.Local;
-        await WaitForQuorumAsync(cancellationToken);
-        if (replica.State is { Quorate: true, Synced: true } && replica.Config.FindNode(local.Name) is null)
+        registration = Task.Run(() => RegisterNodesAsync(stopping.Token), CancellationToken.None);
+    }
+
+    private async Task RegisterNodesAsync(CancellationToken ct)
+    {
+        var nodes = transport is CorosyncTransport corosync
+            ? corosync.Nodes.Select(n => new Node(n.Name, n.NodeId, n.Address is null ? [] : [n.Address], Attributes.Empty)).ToList()
+            : [new Node(replica.Local.Name, replica.Local.NodeId, [], Attributes.Empty)];
+        while (!ct.IsCancellationRequested)
         {
-            await replica.SubmitAsync(new PutNode(new Node(local.Name, local.NodeId, [], Attributes.Empty), PutMode.Upsert),
-                "haapi", null, cancellationToken);
-            log.LogInformation("Registered node {Node} (id {NodeId}) in the configuration", local.Name, local.NodeId);
+            try
+            {
+                await Task.Delay(50, ct);
+                if (replica.State is not { Quorate: true, Synced: true }) continue;
+                var missing = nodes.Where(n => replica.Config.FindNode(n.Name) is null).ToList();
+                if (missing.Count == 0) return;
+                // Only the DC registers peers, so that nodes starting together do not all write the same change.
+                foreach (var node in missing.Where(n => n.Name == replica.Local.Name || replica.State.Dc == replica.Local.Name))
+                {
+                    await replica.SubmitAsync(new PutNode(node, PutMode.Upsert), "haapi", null, ct);
+                    log.LogInformation("Registered node {Node} (id {NodeId}) in the configuration", node.Name, node.Id);
+                }
+            }
+            catch (Exception e) when (e is ConfigRejectedException or NotQuorateException or TimeoutException)
+            {
+                log.LogDebug("Node registration will be retried: {Reason}", e.Message);
+                await Task.Delay(500, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
         }
     }
 
-    private async Task WaitForQuorumAsync(CancellationToken ct)
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
-        // The local transport reports quorum at once; a real cluster may take a token timeout or two to form.
-        for (var i = 0; i < 200 && !(replica.State.Quorate && replica.State.Synced); i++) await Task.Delay(50, ct);
+        await stopping.CancelAsync();
+        if (registration is not null) await registration.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await replica.DisposeAsync();
     }
-
-    public async Task StopAsync(CancellationToken cancellationToken) => await replica.DisposeAsync();
 }

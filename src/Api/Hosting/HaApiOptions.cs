@@ -25,6 +25,18 @@ public sealed class HaApiOptions
     /// <summary>PEM certificate and key; when set, https:// URLs use them.</summary>
     public string? TlsCertificateFile { get; set; }
     public string? TlsKeyFile { get; set; }
+    /// <summary>
+    /// Extra listen URLs for /metrics, ';'-separated; default http://0.0.0.0:9664, where ha_cluster_exporter listens,
+    /// so existing Prometheus scrape configurations keep working. "none" disables them (/metrics stays on Urls).
+    /// </summary>
+    public string MetricsUrls { get; set; } = "http://0.0.0.0:9664";
+
+    public IEnumerable<string> MetricsUrlList => MetricsUrls.Trim() is "" or "none"
+        ? [] : MetricsUrls.Split(';', StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>The pm_logconv-format log (default /var/log/pm_logconv.out as root); "none" turns it off.</summary>
+    public string? PmLogconvPath { get; set; }
+
     /// <summary>Largest accepted request body in bytes (default 1 MiB).</summary>
     public long MaxRequestBodyBytes { get; set; } = 1 << 20;
 
@@ -49,7 +61,7 @@ public sealed class HaApiOptions
             yield return $"HaApi:TlsCertificateFile {TlsCertificateFile} does not exist";
         if (TlsKeyFile is not null && !File.Exists(TlsKeyFile))
             yield return $"HaApi:TlsKeyFile {TlsKeyFile} does not exist";
-        foreach (var url in Urls.Split(';', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var url in Urls.Split(';', StringSplitOptions.RemoveEmptyEntries).Concat(MetricsUrlList))
         {
             if (!Uri.TryCreate(url, UriKind.Absolute, out var u) || u.Scheme is not ("http" or "https"))
                 yield return $"HaApi:Urls entry '{url}' is not an http:// or https:// URL";
@@ -71,6 +83,8 @@ public sealed class HaApiOptions
             ["HAAPI_ALLOW_ANONYMOUS_READS"] = nameof(AllowAnonymousReads),
             ["HAAPI_TLS_CERT"] = nameof(TlsCertificateFile),
             ["HAAPI_TLS_KEY"] = nameof(TlsKeyFile),
+            ["HAAPI_METRICS_URLS"] = nameof(MetricsUrls),
+            ["HAAPI_PM_LOGCONV"] = nameof(PmLogconvPath),
         };
         foreach (var (env, key) in map)
             if (Environment.GetEnvironmentVariable(env) is { Length: > 0 } value)

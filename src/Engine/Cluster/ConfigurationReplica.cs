@@ -65,7 +65,8 @@ public sealed class ConfigurationReplica : IAsyncDisposable
         ImmutableArray<GroupMember> Members,
         bool Synced,
         string? Dc,
-        ImmutableSortedDictionary<string, ImmutableSortedDictionary<string, string>> TransientAttributes)
+        ImmutableSortedDictionary<string, ImmutableSortedDictionary<string, string>> TransientAttributes,
+        QuorumChanged? Votes = null)
     {
         public static readonly Snapshot Initial = new(ClusterConfig.Empty, [], false, [], false, null,
             ImmutableSortedDictionary.Create<string, ImmutableSortedDictionary<string, string>>(StringComparer.Ordinal));
@@ -201,7 +202,7 @@ public sealed class ConfigurationReplica : IAsyncDisposable
                     log.LogInformation("Quorum {State} ({Votes}/{Expected} votes)", q.Quorate ? "gained" : "lost", q.TotalVotes, q.ExpectedVotes);
                     events.Publish(new QuorumEvent(time.GetUtcNow(), transport.Local.Name, q.Quorate));
                 }
-                state = state with { Quorate = q.Quorate };
+                state = state with { Quorate = q.Quorate, Votes = q };
                 break;
         }
     }

@@ -25,8 +25,11 @@ public static class DeviceTargeting
         var check = device.HostCheck;
         if (check == HostCheck.Auto)
             // Pacemaker's default is static-list when a list or map is configured; otherwise it would probe the
-            // agent's metadata. Without metadata we ask the agent's list, which every multi-port agent supports.
-            check = device.HostList.Length > 0 || device.HostMap.Count > 0 ? HostCheck.StaticList : HostCheck.DynamicList;
+            // agent's metadata. Without metadata we ask the agent's list, which every multi-port agent supports. A
+            // forced-stop script has no list: like EXPRESSCLUSTER's, it is meant for whichever node went down.
+            check = device.HostList.Length > 0 || device.HostMap.Count > 0 ? HostCheck.StaticList
+                : device.Agent == FenceDevice.ScriptAgent ? HostCheck.None
+                : HostCheck.DynamicList;
         return check switch
         {
             HostCheck.None => TargetCapability.Yes,

@@ -204,7 +204,8 @@ internal static class AssignmentPhase
 
         var instances = clone.Instances
             .Select((inst, i) => (inst, i))
-            .OrderBy(x => x.inst.IsActive ? 0 : 1)
+            // Healthy running instances first, then idle ones, failed instances last (they may have to move).
+            .OrderBy(x => x.inst.Primitives().Any(p => p.Failed) ? 2 : x.inst.IsActive ? 0 : 1)
             .ThenBy(x => x.i)
             .Select(x => x.inst)
             .ToList();

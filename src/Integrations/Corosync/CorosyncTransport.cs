@@ -72,9 +72,11 @@ public sealed class CorosyncTransport : IGroupTransport
             // native call forever; the engine gets an answer anyway, and a late connection is closed, not leaked.
             connection = await opening.WaitAsync(_options.StartTimeout + OpenGrace, cancellationToken);
         }
-        catch (TimeoutException)
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
         {
             _ = opening.ContinueWith(t => t.Result.Close(), TaskContinuationOptions.OnlyOnRanToCompletion);
+            if (e is OperationCanceledException)
+                throw;
             throw CorosyncUnavailable.NotAnswering(_options.StartTimeout + OpenGrace);
         }
         var dispatch = new DispatchLoop(connection, _events.Writer, _options);

@@ -42,6 +42,13 @@ public class FencingTopologyTests
     }
 
     [Fact]
+    public void Forced_stop_script_without_a_list_can_fence_any_node_but_honours_a_list_when_given()
+    {
+        Assert.Equal(TargetCapability.Yes, DeviceTargeting.Capability(Device("fs", agent: FenceDevice.ScriptAgent), "node7"));
+        Assert.Equal(TargetCapability.No, DeviceTargeting.Capability(Device("fs", hosts: ["node1"], agent: FenceDevice.ScriptAgent), "node7"));
+    }
+
+    [Fact]
     public void Device_with_no_list_or_map_must_be_asked_for_its_list()
     {
         Assert.Equal(TargetCapability.AskList, DeviceTargeting.Capability(Device("x"), "node1"));

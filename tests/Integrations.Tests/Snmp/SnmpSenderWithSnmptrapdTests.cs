@@ -105,6 +105,48 @@ public class SnmpSenderWithSnmptrapdTests
         Assert.All(traps, AssertResourceTrap);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task V3_inform_resynchronises_when_the_receiver_restarted(bool keepsPersistentState)
+    {
+        string persist = Directory.CreateTempSubdirectory("haapi-snmptrapd-persist-").FullName;
+        try
+        {
+            string[] users = ["createUser haapiinform SHA auth-pass-123 AES priv-pass-456"];
+            using var sender = NewSender();
+            var user = new UsmUser("haapiinform", SnmpSecurityLevel.AuthPriv, SnmpAuthProtocol.HmacSha1, "auth-pass-123", "priv-pass-456");
+            int port;
+            using (var before = Snmptrapd.Start(users, persistentDirectory: persist))
+            {
+                port = before.Port;
+                var first = await sender.SendAsync(before.EndPoint, new SnmpSecurity.V3(user), ResourceTrap(), true, InformTimeout, 2, CancellationToken.None);
+                Assert.Equal(SnmpSendOutcome.Acknowledged, first.Outcome);
+                before.StopGracefully();
+            }
+            if (!keepsPersistentState)
+            {
+                Directory.Delete(persist, recursive: true);
+                Directory.CreateDirectory(persist);
+            }
+
+            // The restarted receiver has a new engine boots (and, without its persistent state, maybe a new engine
+            // id); the sender's cached view is stale and the receiver must say so with a Report.
+            using var after = Snmptrapd.Start(users, port: port, persistentDirectory: persist);
+            var second = await sender.SendAsync(after.EndPoint, new SnmpSecurity.V3(user), ResourceTrap(), true, InformTimeout, 2, CancellationToken.None);
+
+            Assert.Equal(SnmpSendOutcome.Acknowledged, second.Outcome);
+            // Same engine id, higher boots: Report usmStatsNotInTimeWindows (authenticated, carrying the new boots
+            // and time), then the resend. New engine id: Report usmStatsUnknownEngineIDs, discovery, resend.
+            Assert.Equal(keepsPersistentState ? 2 : 3, second.Attempts);
+            AssertResourceTrap(Assert.Single(after.WaitForTraps(1)));
+        }
+        finally
+        {
+            Directory.Delete(persist, recursive: true);
+        }
+    }
+
     [Fact]
     public async Task V3_inform_with_a_wrong_passphrase_is_rejected_with_the_receivers_reason()
     {

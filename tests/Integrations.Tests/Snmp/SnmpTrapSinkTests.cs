@@ -103,6 +103,25 @@ public class SnmpTrapSinkTests
     }
 
     [Fact]
+    public async Task V3_authNoPriv_trap_reaches_an_ipv6_receiver()
+    {
+        using var trapd = Snmptrapd.Start([$"createUser -e 0x{EngineIdHex} signer SHA-256 auth-pass-123"], ipv6: true);
+        Assert.StartsWith("[::1]:", trapd.Recipient);
+        await using var sink = new SnmpTrapSink([Alert(trapd.Recipient, new Dictionary<string, string>
+        {
+            ["trap_version"] = "3", ["trap_v3_user"] = "signer", ["trap_v3_security_level"] = "authNoPriv",
+            ["trap_v3_auth_protocol"] = "SHA-256", ["trap_v3_auth_passphrase"] = "auth-pass-123",
+        })], Options);
+
+        sink.Publish(new NodeMembershipChanged(EventTime, "pm01", "pm03", 3, true));
+
+        var trap = Assert.Single(trapd.WaitForTraps(1));
+        Assert.Contains("TRAP2, SNMP v3, user signer", trap.Header);
+        Assert.Contains("[::1]", trap.Header);
+        Assert.Equal("STRING: \"pm03\"", trap[".1.3.6.1.4.1.32723.1.1"]);
+    }
+
+    [Fact]
     public async Task Receiver_with_the_shipped_mibs_prints_pacemaker_names_and_the_date()
     {
         using var trapd = Snmptrapd.Start(mibDirectory: MibDirectory);
@@ -205,6 +224,29 @@ public class SnmpTrapSinkTests
         Assert.Equal(99, sink.EventsDropped);
         Assert.Single(log.Entries, e => e.Id.Id == (int)SnmpSinkEventId.EventQueueFull);
         Assert.True(elapsed < TimeSpan.FromMilliseconds(500), $"100 Publish calls took {elapsed}");
+    }
+
+    [Fact]
+    public async Task A_failure_while_mapping_one_event_is_logged_and_later_events_still_go_out()
+    {
+        using var trapd = Snmptrapd.Start();
+        int calls = 0;
+        var log = new ListLogger<SnmpTrapSink>();
+        var options = Options with
+        {
+            UpTime = () => Interlocked.Increment(ref calls) == 1 ? throw new InvalidOperationException("boom") : 100u,
+        };
+        await using var sink = new SnmpTrapSink([Alert(trapd.Recipient)], options, log);
+
+        sink.Publish(new NodeMembershipChanged(EventTime, "pm01", "pm02", 2, false));
+        sink.Publish(new NodeMembershipChanged(EventTime, "pm01", "pm03", 3, false));
+
+        var trap = Assert.Single(trapd.WaitForTraps(1));
+        Assert.Equal("STRING: \"pm03\"", trap[".1.3.6.1.4.1.32723.1.1"]);
+        var error = Assert.Single(log.Entries, e => e.Id.Id == (int)SnmpSinkEventId.MappingFailed);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Error, error.Level);
+        Assert.Contains(nameof(NodeMembershipChanged), error.Message);
+        Assert.Equal(1, sink.NotificationsFailed);
     }
 
     [Fact]

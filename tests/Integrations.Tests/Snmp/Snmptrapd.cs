@@ -24,8 +24,9 @@ public sealed partial class Snmptrapd : IDisposable
     private readonly StringBuilder _output = new();
     private readonly Lock _gate = new();
 
-    private Snmptrapd(string directory, int port, Process process)
+    private Snmptrapd(string directory, int port, Process process, IPAddress address)
     {
+        Address = address;
         Directory = directory;
         Port = port;
         _process = process;
@@ -35,16 +36,23 @@ public sealed partial class Snmptrapd : IDisposable
 
     public int Port { get; }
 
-    public IPEndPoint EndPoint => new(IPAddress.Loopback, Port);
+    public IPAddress Address { get; }
 
-    public string Recipient => $"127.0.0.1:{Port}";
+    public IPEndPoint EndPoint => new(Address, Port);
+
+    /// <summary>The receiver as an alert recipient value ("127.0.0.1:port" or "[::1]:port").</summary>
+    public string Recipient => EndPoint.ToString();
 
     /// <summary>
     /// Starts snmptrapd. <paramref name="configLines"/> go into its snmptrapd.conf after the v2c "public"
     /// community lines (e.g. createUser lines). With <paramref name="mibDirectory"/> it loads PACEMAKER-MIB and
     /// HOST-RESOURCES-MIB from there and prints symbolic names; otherwise numeric OIDs with a leading dot.
     /// </summary>
-    public static Snmptrapd Start(IEnumerable<string>? configLines = null, string? mibDirectory = null)
+    /// <param name="port">A fixed port (to restart a receiver in place); default a free one.</param>
+    /// <param name="persistentDirectory">snmptrapd's SNMP_PERSISTENT_DIR (engine boots, engine id); default private.</param>
+    /// <param name="ipv6">Listen on udp6:[::1] instead of 127.0.0.1.</param>
+    public static Snmptrapd Start(IEnumerable<string>? configLines = null, string? mibDirectory = null, int? port = null,
+        string? persistentDirectory = null, bool ipv6 = false)
     {
         if (!File.Exists(Binary))
             throw new InvalidOperationException($"{Binary} is missing: install the Debian package 'snmptrapd' (scripts/test-deps.d/snmp.txt).");
@@ -55,14 +63,24 @@ public sealed partial class Snmptrapd : IDisposable
         // Free-port races with other tests are possible between probing and binding: retry with a new port.
         for (int attempt = 0; ; attempt++)
         {
-            int port = FreeUdpPort();
+            int listenPort = port ?? FreeUdpPort(ipv6);
             var psi = new ProcessStartInfo(Binary)
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
                 UseShellExecute = false,
             };
-            foreach (var arg in new[] { "-f", "-Lo", "-C", "-c", Path.Combine(dir, "snmptrapd.conf") }) psi.ArgumentList.Add(arg);
+            foreach (var arg in new[] { "-f", "-Lo", "-c", Path.Combine(dir, "snmptrapd.conf") }) psi.ArgumentList.Add(arg);
+            if (persistentDirectory is null)
+            {
+                psi.ArgumentList.Add("-C"); // no other config files at all
+            }
+            else
+            {
+                // Read the persistent state (engine id, boots) as a restarted service would, but not /etc/snmp.
+                string empty = System.IO.Directory.CreateDirectory(Path.Combine(dir, "confpath")).FullName;
+                psi.Environment["SNMPCONFPATH"] = $"{empty}:{persistentDirectory}";
+            }
             if (mibDirectory is null)
             {
                 foreach (var arg in new[] { "-m", "", "-On" }) psi.ArgumentList.Add(arg);
@@ -73,12 +91,12 @@ public sealed partial class Snmptrapd : IDisposable
             }
             psi.ArgumentList.Add("-F");
             psi.ArgumentList.Add("%B [%b]: trap %P\n%V\n%v\n");
-            psi.ArgumentList.Add($"127.0.0.1:{port}");
-            psi.Environment["SNMP_PERSISTENT_DIR"] = Path.Combine(dir, "persist");
+            psi.ArgumentList.Add(ipv6 ? $"udp6:[::1]:{listenPort}" : $"127.0.0.1:{listenPort}");
+            psi.Environment["SNMP_PERSISTENT_DIR"] = persistentDirectory ?? Path.Combine(dir, "persist");
             psi.Environment["HOME"] = dir; // keep ~/.snmp out of the picture
 
             var process = Process.Start(psi)!;
-            var trapd = new Snmptrapd(dir, port, process);
+            var trapd = new Snmptrapd(dir, listenPort, process, ipv6 ? IPAddress.IPv6Loopback : IPAddress.Loopback);
             process.OutputDataReceived += (_, e) => trapd.Append(e.Data);
             process.ErrorDataReceived += (_, e) => trapd.Append(e.Data);
             process.BeginOutputReadLine();
@@ -87,7 +105,8 @@ public sealed partial class Snmptrapd : IDisposable
                 return trapd;
             string output = trapd.Output;
             trapd.Dispose(keepDirectory: attempt < 2);
-            if (attempt >= 2) throw new InvalidOperationException($"snmptrapd did not start on port {port}:\n{output}");
+            if (attempt >= 2 || port is not null)
+                throw new InvalidOperationException($"snmptrapd did not start on port {listenPort}:\n{output}");
         }
     }
 
@@ -142,7 +161,7 @@ public sealed partial class Snmptrapd : IDisposable
         return traps;
     }
 
-    [GeneratedRegex(@"\[UDP: .*\]: trap ")]
+    [GeneratedRegex(@"\[UDP(/IPv6)?: .*\]: trap ")]
     private static partial Regex HeaderLine();
 
     private void Append(string? line)
@@ -151,11 +170,20 @@ public sealed partial class Snmptrapd : IDisposable
         lock (_gate) _output.Append(line).Append('\n');
     }
 
-    private static int FreeUdpPort()
+    private static int FreeUdpPort(bool ipv6)
     {
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        using var probe = new Socket(ipv6 ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        probe.Bind(new IPEndPoint(ipv6 ? IPAddress.IPv6Loopback : IPAddress.Loopback, 0));
         return ((IPEndPoint)probe.LocalEndPoint!).Port;
+    }
+
+    /// <summary>Stops snmptrapd with SIGTERM so it saves its persistent state (engine boots), like a service stop.</summary>
+    public void StopGracefully()
+    {
+        if (_process.HasExited) return;
+        using var kill = Process.Start(new ProcessStartInfo("/bin/kill", ["-TERM", _process.Id.ToString()]) { UseShellExecute = false })!;
+        kill.WaitForExit(5000);
+        if (!_process.WaitForExit(5000)) throw new Xunit.Sdk.XunitException("snmptrapd did not stop on SIGTERM within 5 s");
     }
 
     public void Dispose() => Dispose(keepDirectory: false);
