@@ -21,7 +21,9 @@ internal static class SchedulerApi
             if (string.IsNullOrWhiteSpace(xml))
                 throw new RequestValidationException(new Dictionary<string, string[]> { ["$"] = ["send the CIB XML (cibadmin --query) as the request body"] });
             var document = CibImporter.Import(xml);
-            var config = document.Config;
+            // The live cluster's nodes stay configured even when the imported CIB does not name them.
+            var live = writer.Current.Nodes.Where(n => document.Config.FindNode(n.Name) is null);
+            var config = document.Config with { Nodes = document.Config.Nodes.AddRange(live) };
             var result = new ImportResultDto(dryRun == true, null, config.Nodes.Length, config.Primitives.Length + config.Groups.Length + config.Clones.Length,
                 config.Locations.Length + config.Colocations.Length + config.Orders.Length, config.FenceDevices.Length);
             if (dryRun == true)

@@ -53,6 +53,9 @@ public sealed class ConfigurationReplica : IAsyncDisposable
         public readonly TaskCompletionSource<ApplyOutcome> Done = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public readonly HashSet<uint> AppliedBy = [];
         public ApplyOutcome? Outcome;
+        /// <summary>Majority of the nodes configured when the command was applied (a change to the node list itself
+        /// must not move its own goalposts).</summary>
+        public int RequiredApplications = 1;
     }
 
     private volatile Snapshot state = Snapshot.Initial;
@@ -322,6 +325,7 @@ public sealed class ConfigurationReplica : IAsyncDisposable
             if (pending.TryGetValue(envelope.Id, out var mine))
             {
                 mine.Outcome = outcome;
+                mine.RequiredApplications = Majority(current.Config);
                 if (!outcome.Succeeded) mine.Done.TrySetResult(outcome);
                 else OnApplied(sender, envelope.Id);
             }
@@ -336,7 +340,7 @@ public sealed class ConfigurationReplica : IAsyncDisposable
     {
         if (!pending.TryGetValue(commandId, out var p) || p.Outcome is not { Succeeded: true }) return;
         p.AppliedBy.Add(member.NodeId);
-        if (p.AppliedBy.Count >= Majority(state.Config)) p.Done.TrySetResult(p.Outcome);
+        if (p.AppliedBy.Count >= p.RequiredApplications) p.Done.TrySetResult(p.Outcome);
     }
 
     /// <summary>
