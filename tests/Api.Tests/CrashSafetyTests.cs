@@ -78,16 +78,24 @@ internal sealed class HaApiProcess : IDisposable
     private readonly Process process;
     private readonly string dataDirectory;
 
-    private HaApiProcess(Process process, Uri baseAddress, string dataDirectory)
+    private readonly Func<HttpMessageHandler> handlers;
+
+    private HaApiProcess(Process process, Uri baseAddress, string dataDirectory, Func<HttpMessageHandler> handlers)
     {
         this.process = process;
         BaseAddress = baseAddress;
         this.dataDirectory = dataDirectory;
+        this.handlers = handlers;
     }
 
     public Uri BaseAddress { get; }
 
-    public static async Task<HaApiProcess> StartAsync(string dataDirectory, string nodeName = "crash1")
+    public static Task<HaApiProcess> StartAsync(string dataDirectory, string nodeName = "crash1") =>
+        StartAsync(dataDirectory, nodeName, "http", new Dictionary<string, string>(), () => new HttpClientHandler());
+
+    /// <summary>Starts haapi with extra environment; handlers makes the HTTP handler every client of it uses (TLS trust).</summary>
+    public static async Task<HaApiProcess> StartAsync(string dataDirectory, string nodeName, string scheme,
+        IReadOnlyDictionary<string, string> environment, Func<HttpMessageHandler> handlers)
     {
         var port = FreePort();
         var dll = Path.Combine(AppContext.BaseDirectory, "haapi.dll");
@@ -98,11 +106,12 @@ internal sealed class HaApiProcess : IDisposable
             UseShellExecute = false,
         };
         start.Environment["HAAPI_DATA_DIR"] = dataDirectory;
-        start.Environment["HAAPI_URLS"] = $"http://127.0.0.1:{port}";
+        start.Environment["HAAPI_URLS"] = $"{scheme}://127.0.0.1:{port}";
         start.Environment["HAAPI_NODE_NAME"] = nodeName;
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["HAAPI_METRICS_URLS"] = "none";
         start.Environment["HAAPI_PM_LOGCONV"] = Path.Combine(dataDirectory, "pm_logconv.out");
+        foreach (var (k, v) in environment) start.Environment[k] = v;
         var process = Process.Start(start)!;
         var log = new StringBuilder();
         process.OutputDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
@@ -110,8 +119,8 @@ internal sealed class HaApiProcess : IDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var node = new HaApiProcess(process, new Uri($"http://127.0.0.1:{port}"), dataDirectory);
-        using var probe = new HttpClient { BaseAddress = node.BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
+        var node = new HaApiProcess(process, new Uri($"{scheme}://127.0.0.1:{port}"), dataDirectory, handlers);
+        using var probe = new HttpClient(handlers()) { BaseAddress = node.BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (DateTime.UtcNow < deadline)
         {
@@ -132,7 +141,7 @@ internal sealed class HaApiProcess : IDisposable
     public HttpClient Client()
     {
         var token = File.ReadAllText(Path.Combine(dataDirectory, "admin-token")).Trim();
-        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        var client = new HttpClient(handlers()) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
     }
