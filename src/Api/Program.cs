@@ -100,6 +100,7 @@ var api = app.MapGroup("/api/v1")
 api.MapConfigurationApi();
 api.MapNodesApi();
 api.MapEvents();
+api.MapStatusApi();
 
 app.Logger.LogInformation("HaApi node {Node} (transport {Transport}, data {DataDirectory}) listening on {Urls}",
     options.ResolvedNodeName, options.Transport, options.ResolvedDataDirectory, options.Urls);
