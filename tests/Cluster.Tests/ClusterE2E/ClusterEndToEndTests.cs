@@ -66,6 +66,31 @@ public sealed class ClusterEndToEndTests(ClusterFixture fixture, ITestOutputHelp
     }
 
     [Fact]
+    public async Task Standby_and_maintenance_set_through_node1_show_in_every_nodes_status()
+    {
+        await fixture.WaitConvergedAsync();
+        try
+        {
+            Assert.Equal(HttpStatusCode.OK, (await Cluster.Client(1).PostAsync("/api/v1/nodes/node2/standby", null)).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await Cluster.Client(1).PostAsync("/api/v1/nodes/node3/maintenance", null)).StatusCode);
+            await fixture.WaitConvergedAsync();
+            for (var i = 1; i <= ClusterFixture.Size; i++)
+            {
+                var nodes = (await Cluster.Client(i).GetFromJsonAsync<JsonObject>("/api/v1/status"))!["nodes"]!.AsArray()
+                    .ToDictionary(n => (string)n!["name"]!, n => n!);
+                Assert.Equal((false, false), ((bool)nodes["node1"]["standby"]!, (bool)nodes["node1"]["maintenance"]!));
+                Assert.Equal((true, false), ((bool)nodes["node2"]["standby"]!, (bool)nodes["node2"]["maintenance"]!));
+                Assert.Equal((false, true), ((bool)nodes["node3"]["standby"]!, (bool)nodes["node3"]["maintenance"]!));
+            }
+        }
+        finally
+        {
+            await Cluster.Client(1).PostAsync("/api/v1/nodes/node2/unstandby", null);
+            await Cluster.Client(1).PostAsync("/api/v1/nodes/node3/unmaintenance", null);
+        }
+    }
+
+    [Fact]
     public async Task A_cut_node_refuses_writes_while_the_majority_accepts_them_and_catches_up_after_heal()
     {
         var before = await fixture.WaitConvergedAsync();
@@ -74,14 +99,21 @@ public sealed class ClusterEndToEndTests(ClusterFixture fixture, ITestOutputHelp
             Cluster.Run("cut", "node3");
 
             JsonObject? s1 = null, s2 = null, s3 = null;
+            var slowest = TimeSpan.Zero;
             var split = await Poll.UntilAsync(async () =>
             {
+                var sw = System.Diagnostics.Stopwatch.StartNew();
                 (s1, s2, s3) = (await fixture.TryStatusAsync(1), await fixture.TryStatusAsync(2), await fixture.TryStatusAsync(3));
+                if (sw.Elapsed > slowest) slowest = sw.Elapsed;
                 return s3 is not null && !(bool)s3["quorate"]!
                        && new[] { s1, s2 }.All(s => s is not null && (bool)s["quorate"]! && (bool)s["synced"]! && !Online(s, "node3"));
             }, ChangeTimeout);
             Assert.True(split, $"the partition did not show within {ChangeTimeout.TotalSeconds}s:\nnode1 {s1}\nnode2 {s2}\nnode3 {s3}\n{Cluster.Logs()}");
             Assert.False(Online(s3!, "node1") || Online(s3!, "node2"), $"node3 still sees peers while cut: {s3}");
+            // Status reads the published snapshot; it must not wait for the membership to settle (3 nodes asked per round).
+            Assert.True(slowest < TimeSpan.FromSeconds(3),
+                $"status answered slowly while the cluster re-formed: {slowest.TotalMilliseconds:0} ms for one round of 3 nodes");
+            output.WriteLine($"slowest status round during the re-formation: {slowest.TotalMilliseconds:0} ms");
 
             var viaNode1 = NewId("maj1");
             var viaNode2 = NewId("maj2");
