@@ -22,6 +22,7 @@ try
     cluster.Up(nodes);
     await WaitReadyAsync();
     var node1 = cluster.Client(1);
+    var startVersion = await VersionAsync(1);
 
     // Warm-up: JIT, connection pool, file cache.
     for (var i = 0; i < 50; i++) await WriteAsync(node1, "warmup", i);
@@ -57,10 +58,15 @@ try
     Console.WriteLine($"concurrent: {clients} clients x {perClient} writes through node1 in {total.Elapsed.TotalSeconds:0.00}s: {sorted.Length / total.Elapsed.TotalSeconds:0} writes/s");
     Console.WriteLine($"  commit latency ms: p50 {P(sorted, 50):0.00}  p99 {P(sorted, 99):0.00}  max {sorted[^1]:0.00}");
 
+    // Every acknowledged write must show up exactly once on every node: the version counts applied changes.
+    var acknowledged = 50 + writes + sorted.Length;
     var versions = new List<string>();
-    for (var i = 1; i <= nodes; i++)
-        versions.Add((string)(await cluster.Client(i).GetFromJsonAsync<JsonObject>("/api/v1/status"))!["configVersion"]!);
-    Console.WriteLine($"final configuration version per node: {string.Join(", ", versions)}");
+    for (var i = 1; i <= nodes; i++) versions.Add(await VersionAsync(i));
+    Console.WriteLine($"final configuration version per node: {string.Join(", ", versions)}; started at {startVersion}");
+    var advanced = versions.Select(v => Epoch(v) - Epoch(startVersion)).ToList();
+    Console.WriteLine(advanced.All(a => a == acknowledged)
+        ? $"consistency: all {nodes} nodes applied exactly the {acknowledged} acknowledged writes"
+        : $"INCONSISTENT: {acknowledged} writes acknowledged, versions advanced by {string.Join(", ", advanced)}");
 }
 finally
 {
@@ -99,6 +105,12 @@ async Task WaitReadyAsync()
     }
     throw new TimeoutException($"the cluster did not become ready within 90 s:\n{cluster.Logs()}");
 }
+
+async Task<string> VersionAsync(int node) =>
+    (string)(await cluster.Client(node).GetFromJsonAsync<JsonObject>("/api/v1/status"))!["configVersion"]!;
+
+// A configuration version is admin_epoch.epoch.num_updates; every applied change increments the epoch.
+static long Epoch(string version) => long.Parse(version.Split('.')[1]);
 
 static double P(double[] sorted, int percentile) => sorted[Math.Clamp((int)Math.Ceiling(percentile / 100.0 * sorted.Length) - 1, 0, sorted.Length - 1)];
 
