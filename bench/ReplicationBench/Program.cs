@@ -60,8 +60,17 @@ try
 
     // Every acknowledged write must show up exactly once on every node: the version counts applied changes.
     var acknowledged = 50 + writes + sorted.Length;
+    // An acknowledgement needs a majority, so a minority node may still be applying the tail: wait for it (bounded).
     var versions = new List<string>();
-    for (var i = 1; i <= nodes; i++) versions.Add(await VersionAsync(i));
+    var settle = Stopwatch.StartNew();
+    do
+    {
+        versions.Clear();
+        for (var i = 1; i <= nodes; i++) versions.Add(await VersionAsync(i));
+        if (versions.Distinct().Count() == 1) break;
+        await Task.Delay(50);
+    } while (settle.Elapsed < TimeSpan.FromSeconds(30));
+    Console.WriteLine($"all nodes at one version {settle.Elapsed.TotalMilliseconds:0} ms after the last acknowledgement");
     Console.WriteLine($"final configuration version per node: {string.Join(", ", versions)}; started at {startVersion}");
     var advanced = versions.Select(v => Epoch(v) - Epoch(startVersion)).ToList();
     Console.WriteLine(advanced.All(a => a == acknowledged)
