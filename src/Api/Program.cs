@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using HaApi.Api.Auth;
+using HaApi.Api.Cli;
 using HaApi.Api.Endpoints;
 using HaApi.Api.Errors;
 using HaApi.Api.Hosting;
@@ -9,6 +10,9 @@ using HaApi.Engine.Ports;
 using HaApi.Integrations.Corosync;
 using HaApi.Integrations.Prometheus;
 using HaApi.Integrations.Persistence;
+
+if (args is ["simulate", ..])
+    return SimulateCommand.Run(args[1..], Console.Out, Console.Error);
 
 var builder = WebApplication.CreateBuilder(args);
 if (Environment.GetEnvironmentVariable("HAAPI_CONFIG") is { Length: > 0 } configFile)
@@ -68,6 +72,7 @@ builder.Services.AddSingleton<ConfigurationReplica>();
 builder.Services.AddSingleton<ConfigWriter>();
 builder.Services.AddSingleton<ConfigurationHistory>();
 builder.Services.AddHostedService<EngineHost>();
+builder.Services.AddHostedService<MonitoringSinks>();
 builder.Services.AddSingleton(sp => TokenStore.LoadOrCreate(options.ResolvedTokenFile,
     Path.Combine(Path.GetDirectoryName(Path.GetFullPath(options.ResolvedTokenFile))!, "admin-token"),
     sp.GetRequiredService<ILogger<TokenStore>>()));
@@ -100,6 +105,7 @@ var api = app.MapGroup("/api/v1")
 api.MapConfigurationApi();
 api.MapNodesApi();
 api.MapEvents();
+api.MapSchedulerApi();
 api.MapStatusApi();
 
 app.Logger.LogInformation("HaApi node {Node} (transport {Transport}, data {DataDirectory}) listening on {Urls}",

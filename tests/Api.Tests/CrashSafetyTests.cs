@@ -102,6 +102,7 @@ internal sealed class HaApiProcess : IDisposable
         start.Environment["HAAPI_NODE_NAME"] = nodeName;
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["HAAPI_METRICS_URLS"] = "none";
+        start.Environment["HAAPI_PM_LOGCONV"] = Path.Combine(dataDirectory, "pm_logconv.out");
         var process = Process.Start(start)!;
         var log = new StringBuilder();
         process.OutputDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };

@@ -16,6 +16,7 @@ public sealed class HaApiFactory : WebApplicationFactory<Program>
         {
             ["HaApi:DataDirectory"] = DataDirectory,
             ["HaApi:NodeName"] = "node1",
+            ["HaApi:PmLogconvPath"] = Path.Combine(DataDirectory, "pm_logconv.out"),
         };
         foreach (var (k, v) in extra) settings[k] = v;
     }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using HaApi.Engine.Cib;
 using HaApi.Engine.Cluster;
 using HaApi.Engine.Config;
 using Microsoft.AspNetCore.Diagnostics;
@@ -31,6 +32,14 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             Detail = v.Message,
         },
         ConfigRejectedException r => Rejected(http, r.Error),
+        CibImportException c => new ValidationProblemDetails(c.Problems
+            .GroupBy(p => $"line {p.Line}: <{p.Element}{(p.Id is null ? "" : $" id=\"{p.Id}\"")}>")
+            .ToDictionary(g => g.Key, g => g.Select(p => p.Message).ToArray()))
+        {
+            Status = StatusCodes.Status422UnprocessableEntity,
+            Title = "The CIB cannot be imported",
+            Detail = c.Message,
+        },
         NotFoundException n => Problem(StatusCodes.Status404NotFound, "Not found", n.Message),
         NotQuorateException q => Problem(StatusCodes.Status503ServiceUnavailable, "No quorum", q.Message),
         UnauthorizedAccessException u => Problem(StatusCodes.Status401Unauthorized, "Authentication required", u.Message),

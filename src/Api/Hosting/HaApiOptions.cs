@@ -34,6 +34,9 @@ public sealed class HaApiOptions
     public IEnumerable<string> MetricsUrlList => MetricsUrls.Trim() is "" or "none"
         ? [] : MetricsUrls.Split(';', StringSplitOptions.RemoveEmptyEntries);
 
+    /// <summary>The pm_logconv-format log (default /var/log/pm_logconv.out as root); "none" turns it off.</summary>
+    public string? PmLogconvPath { get; set; }
+
     /// <summary>Largest accepted request body in bytes (default 1 MiB).</summary>
     public long MaxRequestBodyBytes { get; set; } = 1 << 20;
 
@@ -81,6 +84,7 @@ public sealed class HaApiOptions
             ["HAAPI_TLS_CERT"] = nameof(TlsCertificateFile),
             ["HAAPI_TLS_KEY"] = nameof(TlsKeyFile),
             ["HAAPI_METRICS_URLS"] = nameof(MetricsUrls),
+            ["HAAPI_PM_LOGCONV"] = nameof(PmLogconvPath),
         };
         foreach (var (env, key) in map)
             if (Environment.GetEnvironmentVariable(env) is { Length: > 0 } value)

@@ -14,30 +14,14 @@ internal static class AssignmentPhase
         // With the default placement strategy Pacemaker 2.1 assigns in priority order only (a stable sort, so
         // configuration order breaks ties); the finer ordering applies to utilization-based strategies.
         var order = ws.Resources
-            .Select((r, i) => (Rsc: r, Index: i, Scores: r.Allowed))
+            .Select((r, i) => (Rsc: r, Index: i))
             .OrderByDescending(x => x.Rsc.Priority)
             .ThenBy(x => x.Index)
             .ToList();
         // Pacemaker sorts its resource list in place: later phases (and the summary) follow this order.
         ws.Resources.Clear();
         ws.Resources.AddRange(order.Select(o => o.Rsc));
-        foreach (var (rsc, _, _) in order) Assign(ws, rsc, null);
-    }
-
-    private static int CompareForAssignment(ResourceNode r1, Dictionary<NodeInfo, int> s1, ResourceNode r2, Dictionary<NodeInfo, int> s2, List<NodeInfo> nodes)
-    {
-        if (r1.Priority != r2.Priority) return r2.Priority.CompareTo(r1.Priority);
-        static int Score(NodeInfo? n, Dictionary<NodeInfo, int> s) => n is not null && s.TryGetValue(n, out var v) ? v : -Scores.Inf;
-        var w1 = Score(r1.CurrentNode, s1);
-        var w2 = Score(r2.CurrentNode, s2);
-        if (w1 != w2) return w2.CompareTo(w1);
-        foreach (var n in nodes)
-        {
-            w1 = Score(n, s1);
-            w2 = Score(n, s2);
-            if (w1 != w2) return w2.CompareTo(w1);
-        }
-        return 0;
+        foreach (var (rsc, _) in order) Assign(ws, rsc, null);
     }
 
     /// <summary>Pacemaker's node order: higher score (unusable nodes count as -INFINITY), then fewer resources
@@ -262,7 +246,7 @@ internal static class AssignmentPhase
 
     private static NodeInfo? AssignInstance(WorkingSet ws, CloneNode clone, ResourceNode inst, NodeInfo? prefer, Dictionary<NodeInfo, int> counts, int perNode)
     {
-        var backup = inst.Primitives().ToDictionary(p => p, p => new Dictionary<NodeInfo, int>(p.Allowed));
+        var backup = inst.Primitives().ToDictionary(p => p, p => (Allowed: new Dictionary<NodeInfo, int>(p.Allowed), p.NextRole));
         foreach (var p in inst.Primitives())
             foreach (var n in p.Allowed.Keys.ToList())
                 if (!CanRunInstance(clone, n, counts, perNode)) p.Allowed[n] = -Scores.Inf;
@@ -270,12 +254,13 @@ internal static class AssignmentPhase
         var chosen = Assign(ws, inst, prefer);
         if (chosen is not null && prefer is not null && chosen != prefer)
         {
+            // Not where it runs now: undo, and let the second pass place it like any other instance.
             foreach (var p in inst.Primitives())
             {
-                p.Allowed = backup[p];
                 Unassign(p);
+                p.Allowed = backup[p].Allowed;
+                p.NextRole = backup[p].NextRole;
                 p.Provisional = true;
-                p.NextRole = p.TargetRole is null && p.Meta.GetValueOrDefault(MetaNames.TargetRole) is not "Stopped" and not "stopped" ? Role.Unknown : p.NextRole;
             }
             if (inst is GroupNode g) g.Provisional = true;
             return null;

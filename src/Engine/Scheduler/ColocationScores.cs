@@ -81,7 +81,7 @@ internal static class ColocationScores
                 var result = Merge(g.Members[0], nodes, factor, forward, rollback, onlyPositive, visiting);
                 if (!forward)
                     foreach (var c in g.WithThis)
-                        result = Merge(c.Dependent, result, c.Score / (float)Scores.Inf, forward, true, onlyPositive, visiting);
+                        result = Merge(c.Dependent, result, factor * c.Score / Scores.Inf, forward, true, onlyPositive, visiting);
                 return result;
             }
 
@@ -100,7 +100,9 @@ internal static class ColocationScores
                 {
                     var other = forward ? c.Primary : c.Dependent;
                     if (forward && c.Id == "group:internal_colocation") continue;
-                    work = Merge(other, work, c.Score / (float)Scores.Inf, forward, true, onlyPositive, visiting) ?? work;
+                    // Nested preferences are scaled by the whole chain: an anti-colocation with a group repels
+                    // from every member's node, it does not attract to the members' own preferences.
+                    work = Merge(other, work, factor * c.Score / Scores.Inf, forward, true, onlyPositive, visiting) ?? work;
                 }
             }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using HaApi.Engine.Model;
 
 namespace HaApi.Engine.Scheduler;
@@ -104,8 +103,4 @@ internal static class NodeScoresPhase
         ResourceNode banned = p.Unique ? p : p.Top;
         AddBan(banned, node);
     }
-
-    internal static string Describe(ResourceNode rsc) =>
-        string.Join(", ", rsc.Allowed.OrderBy(kv => kv.Key.Index).Select(kv => $"{kv.Key.Name}={Scores.Format(kv.Value)}"))
-            .ToString(CultureInfo.InvariantCulture);
 }

@@ -156,7 +156,11 @@ internal static class OrderingPhase
                     }
                     var result = new List<ActionNode>();
                     if (rsc.FindAction(task) is { } own) result.Add(own);
-                    foreach (var child in rsc.Children) result.AddRange(Find(ws, child, task, asFirst: false));
+                    // A group's members follow their first member through the group's own ordering chain (which is
+                    // also where Pacemaker's "required <previous member> start" reasons come from); clone instances
+                    // are independent, so each gets the ordering.
+                    var children = rsc is GroupNode g ? g.Members.Take(1) : rsc.Children;
+                    foreach (var child in children) result.AddRange(Find(ws, child, task, asFirst: false));
                     return result;
                 }
         }

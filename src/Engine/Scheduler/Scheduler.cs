@@ -9,9 +9,12 @@ namespace HaApi.Engine.Scheduler;
 /// </summary>
 public static class Scheduler
 {
+    /// <exception cref="UnsupportedConfigurationException">The configuration needs scheduling HaApi does not
+    /// implement yet (promotable clones, role-specific constraints, utilization placement).</exception>
     public static Transition Schedule(SchedulerInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
+        SupportCheckPhase.Run(input.Config);
         var ws = new WorkingSet(input);
 
         UnpackNodesPhase.Run(ws);

@@ -95,14 +95,18 @@ internal sealed class AgentProcess
         while (true)
         {
             // The group may not exist yet if the deadline hit before setsid() ran; then kill the process itself.
-            if (!ProcessSignals.SignalGroup(pid, ProcessSignals.SigKill) && !process.HasExited)
+            bool signalled;
+            try { signalled = ProcessSignals.SignalGroup(pid, ProcessSignals.SigKill); }
+            catch (InvalidOperationException) { signalled = false; } // EPERM: fall back to the process itself
+            if (!signalled && !process.HasExited)
             {
                 try { process.Kill(); } catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception) { }
             }
             try
             {
                 await process.WaitForExitAsync().WaitAsync(KillRetry).ConfigureAwait(false);
-                ProcessSignals.SignalGroup(pid, ProcessSignals.SigKill); // members that outlived the leader
+                try { ProcessSignals.SignalGroup(pid, ProcessSignals.SigKill); } // members that outlived the leader
+                catch (InvalidOperationException) { }
                 return;
             }
             catch (TimeoutException)

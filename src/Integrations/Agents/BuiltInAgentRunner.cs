@@ -44,7 +44,7 @@ public sealed class BuiltInAgentRunner : IResourceAgentRunner, IDisposable
         deadline.CancelAfter(request.Timeout);
         try
         {
-            return await agent.ExecuteAsync(request, deadline.Token).ConfigureAwait(false);
+            return SecretScrubber.Scrub(await agent.ExecuteAsync(request, deadline.Token).ConfigureAwait(false), request.Resource);
         }
         catch (Exception e) when (e is OperationCanceledException or TimeoutException)
         {
@@ -54,7 +54,7 @@ public sealed class BuiltInAgentRunner : IResourceAgentRunner, IDisposable
             return new OperationResult((int)OcfExitCode.GenericError, ExecutionStatus.TimedOut,
                 $"haapi:{agent.Type} {request.Action} timed out after {Engine.Model.Duration.Format(request.Timeout)}{detail}", clock.Elapsed);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
         {
             return new OperationResult((int)OcfExitCode.GenericError, ExecutionStatus.Error,
                 $"haapi:{agent.Type} {request.Action} failed: {e.Message}", clock.Elapsed);

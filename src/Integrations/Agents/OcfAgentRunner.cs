@@ -36,7 +36,10 @@ public sealed class OcfAgentRunner : IResourceAgentRunner
 
     public string AgentPath(string provider, string type) => Path.Combine(_options.OcfRoot, "resource.d", provider, type);
 
-    public async Task<OperationResult> ExecuteAsync(OperationRequest request, CancellationToken cancellationToken)
+    public async Task<OperationResult> ExecuteAsync(OperationRequest request, CancellationToken cancellationToken) =>
+        SecretScrubber.Scrub(await RunAsync(request, cancellationToken).ConfigureAwait(false), request.Resource);
+
+    private async Task<OperationResult> RunAsync(OperationRequest request, CancellationToken cancellationToken)
     {
         var r = request.Resource;
         if (!AgentNames.IsSafePathComponent(r.Provider) || !AgentNames.IsSafePathComponent(r.Type))

@@ -12,6 +12,7 @@ public enum SnmpSinkEventId
     ReceiverUnreachable = 4105,
     ReceiverRejected = 4106,
     SendError = 4107,
+    MappingFailed = 4108,
 }
 
 /// <summary>
@@ -49,4 +50,8 @@ internal static partial class SnmpSinkLog
     [LoggerMessage(EventId = (int)SnmpSinkEventId.SendError, Level = LogLevel.Error,
         Message = "Sending to SNMP receiver {Receiver} of alert {AlertId} failed: {ErrorType} ({Suppressed} more since the last report)")]
     public static partial void SendError(ILogger logger, string receiver, string alertId, string errorType, long suppressed);
+
+    [LoggerMessage(EventId = (int)SnmpSinkEventId.MappingFailed, Level = LogLevel.Error,
+        Message = "Could not turn a {EventType} into SNMP notifications ({Suppressed} more since the last report)")]
+    public static partial void MappingFailed(ILogger logger, Exception exception, string eventType, long suppressed);
 }

@@ -125,19 +125,34 @@ public sealed class SnmpTrapSink : IEventSink, IAsyncDisposable
     {
         await foreach (var clusterEvent in _events.Reader.ReadAllAsync().ConfigureAwait(false))
         {
-            var notification = PacemakerNotificationMapper.Map(clusterEvent);
-            if (notification is null) continue;
-            var workers = _workers;
-            uint upTime = _options.UpTime?.Invoke() ?? (uint)(Environment.TickCount64 / 10 % (1L << 32));
-            foreach (var worker in workers)
+            try
             {
-                if (!worker.Settings.Filter.Allows(notification)) continue;
-                var varBinds = worker.Settings.Builder.Build(notification, upTime, _options.TimeZone);
-                if (worker.TryEnqueue(new Pending(varBinds, Stopwatch.GetTimestamp()))) continue;
-                Interlocked.Increment(ref _notificationsDropped);
-                if (ShouldLog(SnmpSinkEventId.RecipientQueueFull, worker.Settings.AlertId, worker.EndpointText, out long suppressed))
-                    SnmpSinkLog.RecipientQueueFull(_logger, worker.EndpointText, worker.Settings.AlertId, _options.RecipientQueueCapacity, suppressed);
+                Dispatch(clusterEvent);
             }
+            catch (Exception e)
+            {
+                // A bug in mapping one event must not silence every later trap: log it loudly and go on.
+                Interlocked.Increment(ref _notificationsFailed);
+                if (ShouldLog(SnmpSinkEventId.MappingFailed, null, clusterEvent.GetType().Name, out long suppressed))
+                    SnmpSinkLog.MappingFailed(_logger, e, clusterEvent.GetType().Name, suppressed);
+            }
+        }
+    }
+
+    private void Dispatch(ClusterEvent clusterEvent)
+    {
+        var notification = PacemakerNotificationMapper.Map(clusterEvent);
+        if (notification is null) return;
+        var workers = _workers;
+        uint upTime = _options.UpTime?.Invoke() ?? (uint)(Environment.TickCount64 / 10 % (1L << 32));
+        foreach (var worker in workers)
+        {
+            if (!worker.Settings.Filter.Allows(notification)) continue;
+            var varBinds = worker.Settings.Builder.Build(notification, upTime, _options.TimeZone);
+            if (worker.TryEnqueue(varBinds)) continue;
+            Interlocked.Increment(ref _notificationsDropped);
+            if (ShouldLog(SnmpSinkEventId.RecipientQueueFull, worker.Settings.AlertId, worker.EndpointText, out long suppressed))
+                SnmpSinkLog.RecipientQueueFull(_logger, worker.EndpointText, worker.Settings.AlertId, _options.RecipientQueueCapacity, suppressed);
         }
     }
 
@@ -175,8 +190,6 @@ public sealed class SnmpTrapSink : IEventSink, IAsyncDisposable
         }
     }
 
-    private readonly record struct Pending(ImmutableArray<VarBind> VarBinds, long EnqueuedAt);
-
     /// <summary>At most one report per key and interval; counts what it swallowed in between.</summary>
     private sealed class RateLimit
     {
@@ -207,7 +220,7 @@ public sealed class SnmpTrapSink : IEventSink, IAsyncDisposable
     private sealed class RecipientWorker
     {
         private readonly SnmpTrapSink _sink;
-        private readonly Channel<Pending> _queue;
+        private readonly Channel<ImmutableArray<VarBind>> _queue;
         private IPEndPoint? _resolved;
         private long _resolvedAt;
 
@@ -216,7 +229,7 @@ public sealed class SnmpTrapSink : IEventSink, IAsyncDisposable
             _sink = sink;
             Settings = settings;
             EndpointText = settings.Endpoint.ToString();
-            _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(sink._options.RecipientQueueCapacity)
+            _queue = Channel.CreateBounded<ImmutableArray<VarBind>>(new BoundedChannelOptions(sink._options.RecipientQueueCapacity)
             {
                 FullMode = BoundedChannelFullMode.Wait,
                 SingleReader = true,
@@ -230,7 +243,7 @@ public sealed class SnmpTrapSink : IEventSink, IAsyncDisposable
 
         public Task Completion { get; }
 
-        public bool TryEnqueue(Pending pending) => _queue.Writer.TryWrite(pending);
+        public bool TryEnqueue(ImmutableArray<VarBind> varBinds) => _queue.Writer.TryWrite(varBinds);
 
         public void Complete() => _queue.Writer.TryComplete();
 
@@ -239,9 +252,9 @@ public sealed class SnmpTrapSink : IEventSink, IAsyncDisposable
             var ct = _sink._stopping.Token;
             try
             {
-                await foreach (var pending in _queue.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+                await foreach (var varBinds in _queue.Reader.ReadAllAsync(ct).ConfigureAwait(false))
                 {
-                    await SendAsync(pending, ct).ConfigureAwait(false);
+                    await SendAsync(varBinds, ct).ConfigureAwait(false);
                 }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -250,7 +263,7 @@ public sealed class SnmpTrapSink : IEventSink, IAsyncDisposable
             }
         }
 
-        private async Task SendAsync(Pending pending, CancellationToken ct)
+        private async Task SendAsync(ImmutableArray<VarBind> varBinds, CancellationToken ct)
         {
             var endpoint = EndpointText;
             var target = await ResolveAsync(ct).ConfigureAwait(false);
@@ -258,7 +271,7 @@ public sealed class SnmpTrapSink : IEventSink, IAsyncDisposable
             SnmpSendResult result;
             try
             {
-                result = await _sink._sender.SendAsync(target, Settings.Security, pending.VarBinds, Settings.Inform,
+                result = await _sink._sender.SendAsync(target, Settings.Security, varBinds, Settings.Inform,
                     Settings.InformTimeout, Settings.InformRetries, ct).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)

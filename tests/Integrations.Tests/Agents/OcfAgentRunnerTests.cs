@@ -134,14 +134,14 @@ public class OcfAgentRunnerTests
         var hang = AgentTestBed.Primitive("h", ResourceClass.Ocf, "test", "Hang", [new("childpid", childPidFile)]);
 
         var clock = Stopwatch.StartNew();
-        var result = await runner.ExecuteAsync(AgentTestBed.Request(hang, "start", timeout: TimeSpan.FromSeconds(1)), default);
+        var result = await runner.ExecuteAsync(AgentTestBed.Request(hang, "start", timeout: TimeSpan.FromSeconds(1.5)), default);
         clock.Stop();
 
         Assert.Equal(ExecutionStatus.TimedOut, result.Status);
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("timed out after 1s", result.ExitReason);
+        Assert.Contains("timed out after 1500ms", result.ExitReason);
         Assert.Contains("still starting", result.ErrorOutput); // output up to the kill is kept
-        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(5));
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.4), TimeSpan.FromSeconds(6));
         var pids = File.ReadAllLines(childPidFile).Select(int.Parse).ToArray();
         Assert.Equal(2, pids.Length);
         Assert.True(AgentTestBed.WaitUntilDead(pids[0], TimeSpan.FromSeconds(3)), $"child sleep {pids[0]} survived the timeout");
@@ -156,10 +156,14 @@ public class OcfAgentRunnerTests
         AgentTestBed.WriteScript(Path.Combine(root, "resource.d", "test", "Slow"), "#!/bin/sh\necho $$ > \"$OCF_RESKEY_pidfile\"\nexec sleep 300\n");
         var runner = new OcfAgentRunner(bed.Options with { OcfRoot = root });
         var pidFile = bed.PathFor("slow.pid");
-        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+        using var cts = new CancellationTokenSource();
 
-        var result = await runner.ExecuteAsync(
+        var running = runner.ExecuteAsync(
             AgentTestBed.Request(AgentTestBed.Primitive("s", ResourceClass.Ocf, "test", "Slow", [new("pidfile", pidFile)]), "start"), cts.Token);
+        for (var i = 0; i < 500 && !File.Exists(pidFile); i++) await Task.Delay(10);
+        await Task.Delay(50); // the pid is written
+        cts.Cancel();
+        var result = await running;
 
         Assert.Equal(ExecutionStatus.Cancelled, result.Status);
         Assert.True(AgentTestBed.WaitUntilDead(int.Parse(File.ReadAllText(pidFile).Trim()), TimeSpan.FromSeconds(3)));

@@ -278,7 +278,8 @@ public class Ec2FencerTransitionTests
     [Fact]
     public async Task Off_while_the_instance_is_still_starting_waits_for_running_then_stops_it()
     {
-        using var ec2 = new Ec2Double { StopDelay = TimeSpan.FromMilliseconds(100), StartDelay = TimeSpan.FromMilliseconds(400) };
+        // The start takes long enough that the instance is surely still pending when the fence begins, even on a loaded machine.
+        using var ec2 = new Ec2Double { StopDelay = TimeSpan.FromMilliseconds(100), StartDelay = TimeSpan.FromSeconds(2) };
         ec2.AddInstance(Peer, "node2", "stopped");
         await Client(ec2).StartInstanceAsync(Peer, CancellationToken.None);
         Assert.Equal("pending", ec2.StateOf(Peer));

@@ -227,6 +227,29 @@ public class SnmpTrapSinkTests
     }
 
     [Fact]
+    public async Task A_failure_while_mapping_one_event_is_logged_and_later_events_still_go_out()
+    {
+        using var trapd = Snmptrapd.Start();
+        int calls = 0;
+        var log = new ListLogger<SnmpTrapSink>();
+        var options = Options with
+        {
+            UpTime = () => Interlocked.Increment(ref calls) == 1 ? throw new InvalidOperationException("boom") : 100u,
+        };
+        await using var sink = new SnmpTrapSink([Alert(trapd.Recipient)], options, log);
+
+        sink.Publish(new NodeMembershipChanged(EventTime, "pm01", "pm02", 2, false));
+        sink.Publish(new NodeMembershipChanged(EventTime, "pm01", "pm03", 3, false));
+
+        var trap = Assert.Single(trapd.WaitForTraps(1));
+        Assert.Equal("STRING: \"pm03\"", trap[".1.3.6.1.4.1.32723.1.1"]);
+        var error = Assert.Single(log.Entries, e => e.Id.Id == (int)SnmpSinkEventId.MappingFailed);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Error, error.Level);
+        Assert.Contains(nameof(NodeMembershipChanged), error.Message);
+        Assert.Equal(1, sink.NotificationsFailed);
+    }
+
+    [Fact]
     public async Task Invalid_configuration_is_refused_and_the_previous_one_stays()
     {
         using var trapd = Snmptrapd.Start();

@@ -202,4 +202,13 @@ public sealed class SchedulerTests
         Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData("' <parameters CRM_meta_timeout=\"20000\"/>\n'"u8.ToArray()[1..^1])),
             Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(" <parameters CRM_meta_timeout=\"20000\"/>\n"u8.ToArray())));
     }
+
+    [Fact]
+    public void Promotable_clones_are_refused_rather_than_scheduled_wrongly()
+    {
+        var xml = Document("""<clone id="ms"><meta_attributes id="m"><nvpair id="p" name="promotable" value="true"/></meta_attributes><primitive id="s" class="ocf" provider="pacemaker" type="Stateful"/></clone>""",
+            status: Online("node1") + Online("node2") + Online("node3"));
+        var e = Assert.Throws<UnsupportedConfigurationException>(() => Schedule(xml));
+        Assert.Contains("promotable clone 'ms'", Assert.Single(e.Problems));
+    }
 }

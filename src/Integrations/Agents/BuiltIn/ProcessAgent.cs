@@ -121,24 +121,30 @@ internal sealed class ProcessAgent(string stateDirectory, HttpClient http) : IBu
         // Start returns only once the service is up: alive after a short settle time, and healthy if a URL is given.
         var settleUntil = clock.Elapsed + Settle;
         string? lastProblem = null;
-        while (true)
+        try
         {
-            ct.ThrowIfCancellationRequested();
-            if (!record.IsAlive())
+            while (true)
             {
-                var leftovers = ProcStat.GroupMembers(record.ProcessGroupId);
-                if (leftovers.Count == 0) File.Delete(recordPath);
-                return BuiltInResult.Of(OcfExitCode.GenericError, clock,
-                    $"command exited right after start (see log_file {s.LogFile})");
+                ct.ThrowIfCancellationRequested();
+                if (!record.IsAlive())
+                {
+                    var leftovers = ProcStat.GroupMembers(record.ProcessGroupId);
+                    if (leftovers.Count == 0) File.Delete(recordPath);
+                    return BuiltInResult.Of(OcfExitCode.GenericError, clock,
+                        $"command exited right after start (see log_file {s.LogFile})");
+                }
+                if (clock.Elapsed >= settleUntil)
+                {
+                    lastProblem = s.HealthUrl is null ? null : await CheckHealthAsync(s, ct).ConfigureAwait(false);
+                    if (lastProblem is null) return BuiltInResult.Of(OcfExitCode.Success, clock);
+                }
+                await Task.Delay(Poll, ct).ConfigureAwait(false);
             }
-            if (clock.Elapsed >= settleUntil)
-            {
-                lastProblem = s.HealthUrl is null ? null : await CheckHealthAsync(s, ct).ConfigureAwait(false);
-                if (lastProblem is null) return BuiltInResult.Of(OcfExitCode.Success, clock);
-            }
-            // The operation timeout cancels the token; the runner reports the timeout with our last finding.
-            try { await Task.Delay(Poll, ct).ConfigureAwait(false); }
-            catch (OperationCanceledException) { throw new TimeoutException(lastProblem ?? "process did not settle", null); }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The operation's deadline (or the caller) stopped the wait; the runner tells which, with our last finding.
+            throw new TimeoutException(lastProblem ?? "the process had not settled yet", null);
         }
     }
 

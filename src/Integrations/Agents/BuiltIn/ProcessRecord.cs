@@ -10,7 +10,9 @@ internal sealed record ProcessRecord(int Pid, ulong StartTicks, int ProcessGroup
     {
         try
         {
-            return JsonSerializer.Deserialize<ProcessRecord>(File.ReadAllText(path));
+            var record = JsonSerializer.Deserialize<ProcessRecord>(File.ReadAllText(path));
+            // A damaged record must never make stop signal init's or everyone's process group.
+            return record is { Pid: > 1, ProcessGroupId: > 1 } ? record : null;
         }
         catch (FileNotFoundException) { return null; }
         catch (DirectoryNotFoundException) { return null; }
