@@ -106,6 +106,7 @@ api.MapConfigurationApi();
 api.MapNodesApi();
 api.MapEvents();
 api.MapSchedulerApi();
+api.MapStatusApi();
 
 app.Logger.LogInformation("HaApi node {Node} (transport {Transport}, data {DataDirectory}) listening on {Urls}",
     options.ResolvedNodeName, options.Transport, options.ResolvedDataDirectory, options.Urls);

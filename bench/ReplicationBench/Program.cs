@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using HaApi.Cluster.Tests.ClusterE2E;
+
+// Commit latency of configuration writes on a real 3-node cluster (scripts/cluster: namespaces, corosync, haapi).
+// A write is acknowledged once a majority of nodes applied and persisted it, so this measures the whole path:
+// HTTP, totem ordering, apply, fsync on every node, the acknowledgement round.
+var writes = Arg("--writes", 1000);
+var clients = Arg("--clients", 8);
+var nodes = Arg("--nodes", 3);
+
+NamespaceCluster.RequireRootAndTools();
+using var cluster = new NamespaceCluster($"bench-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}",
+    Path.Combine(AppContext.BaseDirectory, "haapi.dll"));
+Console.CancelKeyPress += (_, e) => { e.Cancel = true; cluster.Dispose(); Environment.Exit(130); };
+try
+{
+    Console.WriteLine($"starting a {nodes}-node cluster {cluster.Name} (token 1000 ms)...");
+    cluster.Up(nodes);
+    await WaitReadyAsync();
+    var node1 = cluster.Client(1);
+    var startVersion = await VersionAsync(1);
+
+    // Warm-up: JIT, connection pool, file cache.
+    for (var i = 0; i < 50; i++) await WriteAsync(node1, "warmup", i);
+
+    var latencies = new double[writes];
+    var total = Stopwatch.StartNew();
+    for (var i = 0; i < writes; i++)
+    {
+        var sw = Stopwatch.StartNew();
+        await WriteAsync(node1, "seq", i);
+        latencies[i] = sw.Elapsed.TotalMilliseconds;
+    }
+    total.Stop();
+    Array.Sort(latencies);
+    Console.WriteLine($"sequential: {writes} writes through node1 in {total.Elapsed.TotalSeconds:0.00}s ({writes / total.Elapsed.TotalSeconds:0} writes/s)");
+    Console.WriteLine($"  commit latency ms: p50 {P(latencies, 50):0.00}  p90 {P(latencies, 90):0.00}  p99 {P(latencies, 99):0.00}  max {latencies[^1]:0.00}  mean {latencies.Average():0.00}");
+
+    var concurrent = new List<double>();
+    var perClient = writes / clients;
+    total.Restart();
+    await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
+    {
+        var client = cluster.Client(1);
+        for (var i = 0; i < perClient; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            await WriteAsync(client, $"c{c}", i);
+            lock (concurrent) concurrent.Add(sw.Elapsed.TotalMilliseconds);
+        }
+    })));
+    total.Stop();
+    var sorted = concurrent.Order().ToArray();
+    Console.WriteLine($"concurrent: {clients} clients x {perClient} writes through node1 in {total.Elapsed.TotalSeconds:0.00}s: {sorted.Length / total.Elapsed.TotalSeconds:0} writes/s");
+    Console.WriteLine($"  commit latency ms: p50 {P(sorted, 50):0.00}  p99 {P(sorted, 99):0.00}  max {sorted[^1]:0.00}");
+
+    // Every acknowledged write must show up exactly once on every node: the version counts applied changes.
+    var acknowledged = 50 + writes + sorted.Length;
+    // An acknowledgement needs a majority, so a minority node may still be applying the tail: wait for it (bounded).
+    var versions = new List<string>();
+    var settle = Stopwatch.StartNew();
+    do
+    {
+        versions.Clear();
+        for (var i = 1; i <= nodes; i++) versions.Add(await VersionAsync(i));
+        if (versions.Distinct().Count() == 1) break;
+        await Task.Delay(50);
+    } while (settle.Elapsed < TimeSpan.FromSeconds(30));
+    Console.WriteLine($"all nodes at one version {settle.Elapsed.TotalMilliseconds:0} ms after the last acknowledgement");
+    Console.WriteLine($"final configuration version per node: {string.Join(", ", versions)}; started at {startVersion}");
+    var advanced = versions.Select(v => Epoch(v) - Epoch(startVersion)).ToList();
+    Console.WriteLine(advanced.All(a => a == acknowledged)
+        ? $"consistency: all {nodes} nodes applied exactly the {acknowledged} acknowledged writes"
+        : $"INCONSISTENT: {acknowledged} writes acknowledged, versions advanced by {string.Join(", ", advanced)}");
+}
+finally
+{
+    cluster.Dispose();
+}
+return 0;
+
+// One configuration write: a permanent node attribute, so the configuration keeps its size throughout the run.
+async Task WriteAsync(HttpClient client, string key, int i)
+{
+    using var body = new StringContent($$"""{"bench-{{key}}":"{{i}}"}""", Encoding.UTF8, "application/json");
+    using var r = await client.PatchAsync("/api/v1/nodes/node1/attributes", body);
+    if (r.StatusCode != HttpStatusCode.OK)
+        throw new InvalidOperationException($"write {key}/{i} failed: {(int)r.StatusCode} {await r.Content.ReadAsStringAsync()}");
+}
+
+async Task WaitReadyAsync()
+{
+    var deadline = DateTime.UtcNow.AddSeconds(90);
+    while (DateTime.UtcNow < deadline)
+    {
+        var ready = 0;
+        for (var i = 1; i <= nodes; i++)
+        {
+            try
+            {
+                using var c = new HttpClient { BaseAddress = cluster.BaseAddress(i), Timeout = TimeSpan.FromSeconds(2) };
+                c.DefaultRequestHeaders.Authorization = new("Bearer", cluster.Token);
+                var s = await c.GetFromJsonAsync<JsonObject>("/api/v1/status");
+                if ((bool)s!["quorate"]! && (bool)s["synced"]! && s["nodes"]!.AsArray().Count(n => (bool)n!["online"]!) == nodes) ready++;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { }
+        }
+        if (ready == nodes) return;
+        await Task.Delay(200);
+    }
+    throw new TimeoutException($"the cluster did not become ready within 90 s:\n{cluster.Logs()}");
+}
+
+async Task<string> VersionAsync(int node) =>
+    (string)(await cluster.Client(node).GetFromJsonAsync<JsonObject>("/api/v1/status"))!["configVersion"]!;
+
+// A configuration version is admin_epoch.epoch.num_updates; every applied change increments the epoch.
+static long Epoch(string version) => long.Parse(version.Split('.')[1]);
+
+static double P(double[] sorted, int percentile) => sorted[Math.Clamp((int)Math.Ceiling(percentile / 100.0 * sorted.Length) - 1, 0, sorted.Length - 1)];
+
+int Arg(string name, int fallback)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) && v > 0 ? v : fallback;
+}
