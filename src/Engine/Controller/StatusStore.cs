@@ -132,14 +132,15 @@ public sealed class StatusStore
         {
             var key = $"{r.ResourceId}_last_0";
             rsc.Operations[key] = record with { Id = key };
-            // A stopped resource has no monitors left running (the executor cancels them before the stop).
+            // A stopped resource has no monitors left running (the executor cancels them before the stop). The last
+            // failure stays on record for operators; the later successful stop outweighs it for the scheduler.
             if (r.Operation == "stop" && r.IsExpected)
-                foreach (var recurring in rsc.Operations.Where(kv => kv.Value.Interval > TimeSpan.Zero).Select(kv => kv.Key).ToList())
+                foreach (var recurring in rsc.Operations.Where(kv => kv.Value.Interval > TimeSpan.Zero && kv.Key != FailureKey(r.ResourceId)).Select(kv => kv.Key).ToList())
                     rsc.Operations.Remove(recurring);
         }
         if (r.IsFailure)
         {
-            var key = $"{r.ResourceId}_last_failure_0";
+            var key = FailureKey(r.ResourceId);
             rsc.Operations[key] = record with { Id = key };
             if (r.FailCountIncrement > 0)
             {
@@ -221,6 +222,8 @@ public sealed class StatusStore
         }
         return next;
     }
+
+    private static string FailureKey(string resourceId) => $"{resourceId}_last_failure_0";
 
     private static TimeSpan? FailureTimeout(ClusterConfig config, string resourceId)
     {
