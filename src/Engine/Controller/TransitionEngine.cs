@@ -35,6 +35,7 @@ public sealed class TransitionEngine
         public readonly Dictionary<int, List<int>> Predecessors = [];
         public readonly Dictionary<int, ActionState> States = [];
         public readonly Dictionary<int, DateTimeOffset> Deadlines = [];
+        public readonly HashSet<int> TimeoutRecorded = [];
         public string? AbortReason;
         public bool Failed;
         public string Key(int actionId) => $"{Record.Id}:{actionId}";
@@ -456,24 +457,35 @@ public sealed class TransitionEngine
         Trigger(reason);
     }
 
-    /// <summary>The DC gave up waiting for a result. The status records a timed-out failure (through the agreed order,
-    /// like any result) so that the scheduler recovers from it: a lost start is retried, a lost stop fences.</summary>
+    /// <summary>
+    /// The DC gave up waiting for a result. The status records a timed-out failure (through the agreed order, like any
+    /// result) so that the scheduler recovers from it: a lost start is moved, a lost stop fences. The action stays in
+    /// flight until that record is delivered back, so the next scheduler run already sees it; if even that never
+    /// comes (the transport is stuck), the action fails after another cluster-delay.
+    /// </summary>
     private void TimedOut(int id)
     {
         var t = _active!;
         var a = t.Actions[id];
-        Fail(id, $"{a.Task} {a.Resource ?? a.Node} on {a.Node} got no result in time");
         if (a.Kind == ActionKind.Fence)
         {
             _fenceFailures[a.Node!] = _fenceFailures.GetValueOrDefault(a.Node!) + 1;
+            Fail(id, $"fencing of {a.Node} got no result in time");
             return;
         }
-        if (a.Resource is null || a.Node is null) return;
+        if (a.Resource is null || a.Node is null || !t.TimeoutRecorded.Add(id))
+        {
+            Fail(id, $"{a.Task} {a.Resource} on {a.Node} got no result in time, and the timeout was not recorded back either");
+            return;
+        }
+        _log.LogWarning("Transition {Id}: {Task} {Resource} on {Node} got no result in time", t.Record.Id, a.Task, a.Resource, a.Node);
+        t.Deadlines[id] = _time.GetUtcNow() + _options.ClusterDelayValue;
         var request = RequestFor(t.Key(id), a);
         _publisher.Publish(new OperationResultRecorded(a.Node, a.Resource, request.Resource.Class.ToWire(), request.Resource.Provider,
             request.Resource.Type, request.Operation, request.Interval, (int)OcfExitCode.GenericError, 2, request.ExpectedRc,
             _time.GetUtcNow(), (long)(request.Timeout + _options.ClusterDelayValue).TotalMilliseconds,
-            "the DC received no result in time", t.Key(id), null, 1));
+            "the DC received no result in time", t.Key(id), null,
+            request.Operation == OperationNames.Start && _config!.Properties.StartFailureIsFatal ? Score.InfinityValue : 1));
     }
 
     /// <summary>Actions in flight on nodes that left will never report: they are lost (failed).</summary>
