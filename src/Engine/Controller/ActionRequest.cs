@@ -1,3 +1,4 @@
+using HaApi.Engine.Cluster;
 using HaApi.Engine.Model;
 
 namespace HaApi.Engine.Controller;
@@ -5,7 +6,8 @@ namespace HaApi.Engine.Controller;
 /// <summary>
 /// One resource operation the DC asks Node to run. Resource is the definition the DC scheduled with (for a resource
 /// no longer configured, one rebuilt from its recorded agent, so it can still be stopped). ExpectedRc is what counts
-/// as success (7 for a probe). TransitionKey ("transition:action") comes back with the result.
+/// as success (7 for a probe). TransitionKey ("transition:action") comes back with the result. A cluster message, so
+/// the DC can multicast it; only Node acts on it.
 /// </summary>
 public sealed record ActionRequest(
     string TransitionKey,
@@ -15,7 +17,7 @@ public sealed record ActionRequest(
     string Operation,
     TimeSpan Interval,
     TimeSpan Timeout,
-    int ExpectedRc)
+    int ExpectedRc) : ClusterMessage
 {
     public bool IsProbe => Operation == "monitor" && Interval == TimeSpan.Zero;
 }
