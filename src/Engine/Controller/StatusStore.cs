@@ -205,8 +205,8 @@ public sealed class StatusStore
         return expired;
     }
 
-    /// <summary>When the next failure-timeout expires, if any fail count can expire.</summary>
-    public DateTimeOffset? NextFailureExpiry(ClusterConfig config)
+    /// <summary>When the next failure-timeout expires (after <paramref name="after"/>, when given), if any fail count can expire.</summary>
+    public DateTimeOffset? NextFailureExpiry(ClusterConfig config, DateTimeOffset? after = null)
     {
         DateTimeOffset? next = null;
         foreach (var e in _nodes.Values)
@@ -217,6 +217,7 @@ public sealed class StatusStore
             {
                 if (FailureTimeout(config, rsc) is not { } t || t <= TimeSpan.Zero || node.LastFailure(rsc) is not { } last) continue;
                 var at = last + t;
+                if (after is { } a && at <= a) continue;
                 if (next is null || at < next) next = at;
             }
         }

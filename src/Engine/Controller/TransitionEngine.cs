@@ -64,6 +64,7 @@ public sealed class TransitionEngine
     private string? _pendingTrigger;
     private long _nextTransitionId = 1;
     private DateTimeOffset? _nextRecheck;
+    private DateTimeOffset? _expiryHandledAt;
 
     public TransitionEngine(string localNode, IActionDispatcher dispatcher, IFencing fencing, IStatusPublisher publisher,
         TimeProvider time, ControllerOptions? options = null, ILogger<TransitionEngine>? log = null)
@@ -105,7 +106,8 @@ public sealed class TransitionEngine
             if (_active is not null)
                 foreach (var (id, deadline) in _active.Deadlines)
                     if (_active.States[id] == ActionState.InFlight && (next is null || deadline < next)) next = deadline;
-            if (Status.NextFailureExpiry(_config) is { } expiry && (next is null || expiry < next)) next = expiry;
+            // Expiries already handled wait for their FailCountsCleared to come back; they must not wake the loop again.
+            if (Status.NextFailureExpiry(_config, _expiryHandledAt) is { } expiry && (next is null || expiry < next)) next = expiry;
             return next;
         }
     }
@@ -200,7 +202,13 @@ public sealed class TransitionEngine
             if (_expiryPublished.Add($"{node}\n{rsc}\n{last?.ToUnixTimeSeconds()}"))
                 _publisher.Publish(new FailCountsCleared(node, rsc, now));
         }
-        if (_nextRecheck is { } recheck && recheck <= now) Trigger("cluster-recheck-interval");
+        _expiryHandledAt = now;
+        if (_nextRecheck is { } recheck && recheck <= now)
+        {
+            // Until the scheduler runs (after in-flight actions settle) there is no next recheck to wake up for.
+            _nextRecheck = null;
+            Trigger("cluster-recheck-interval");
+        }
     });
 
     /// <summary>Runs the scheduler again now (as crm_resource --refresh would), aborting the current transition.</summary>

@@ -82,6 +82,8 @@ public sealed class TransitionAbortTests
 
         c.Time.Advance(TimeSpan.FromMinutes(2));
         c.Dc.Tick();
+        // Handled: the expiry no longer asks for a wake-up while its record travels.
+        Assert.True(c.Dc.NextWakeUp > c.Time.GetUtcNow(), $"wake-up {c.Dc.NextWakeUp} is not in the future");
         c.Flush();
         foreach (var n in c.Members) Assert.Equal(0, c.Engine(n).Status.Current.Find(node)!.FailCount("web").Value);
         Assert.Empty(c.Pending);
