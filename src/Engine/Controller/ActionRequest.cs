@@ -1,0 +1,23 @@
+using HaApi.Engine.Cluster;
+using HaApi.Engine.Model;
+
+namespace HaApi.Engine.Controller;
+
+/// <summary>
+/// One resource operation the DC asks Node to run. Resource is the definition the DC scheduled with (for a resource
+/// no longer configured, one rebuilt from its recorded agent, so it can still be stopped). ExpectedRc is what counts
+/// as success (7 for a probe). TransitionKey ("transition:action") comes back with the result. A cluster message, so
+/// the DC can multicast it; only Node acts on it.
+/// </summary>
+public sealed record ActionRequest(
+    string TransitionKey,
+    string Node,
+    string ResourceId,
+    Primitive Resource,
+    string Operation,
+    TimeSpan Interval,
+    TimeSpan Timeout,
+    int ExpectedRc) : ClusterMessage
+{
+    public bool IsProbe => Operation == "monitor" && Interval == TimeSpan.Zero;
+}
