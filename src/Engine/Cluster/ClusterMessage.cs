@@ -15,6 +15,10 @@ namespace HaApi.Engine.Cluster;
 [JsonDerivedType(typeof(StateTransfer), "state-transfer")]
 [JsonDerivedType(typeof(TransientAttributeSet), "transient-attribute")]
 [JsonDerivedType(typeof(CommandApplied), "command-applied")]
+[JsonDerivedType(typeof(Controller.OperationResultRecorded), "operation-result")]
+[JsonDerivedType(typeof(Controller.NodeFenced), "node-fenced")]
+[JsonDerivedType(typeof(Controller.FailCountsCleared), "fail-counts-cleared")]
+[JsonDerivedType(typeof(Controller.ActionRequest), "action-request")]
 public abstract record ClusterMessage
 {
     public const int CurrentFormat = 1;

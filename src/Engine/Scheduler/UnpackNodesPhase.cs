@@ -17,7 +17,8 @@ internal static class UnpackNodesPhase
         ws.MaintenanceMode = props.MaintenanceMode;
         ws.StopEverything = props.StopAllResources;
         ws.NoQuorumPolicy = props.NoQuorumPolicy;
-        ws.HaveStonithResource = ws.Config.Primitives.Any(p => p.Class == ResourceClass.Stonith);
+        // HaApi configures fencing as fence devices; an imported CIB may still carry stonith-class primitives.
+        ws.HaveStonithResource = ws.Config.FenceDevices.Length > 0 || ws.Config.Primitives.Any(p => p.Class == ResourceClass.Stonith);
 
         var index = 0;
         foreach (var config in ws.Config.Nodes)
