@@ -26,9 +26,11 @@ Console.WriteLine();
 var haapi = HaApiRuns(options.Primitives, options.Nodes, options.Iterations, profile: true);
 Console.WriteLine();
 Console.WriteLine($"HaApi, {options.Primitives} primitives ({(options.Primitives + 4) / 5} groups) x {options.Nodes} nodes, {options.Iterations} iterations after 1 warm-up:");
-Console.WriteLine($"{"case",-14} {"actions",8} {"changes",8} {"min ms",9} {"median ms",10} {"max ms",9} {"alloc MB",9}");
+Console.WriteLine($"{"case",-14} {"actions",8} {"changes",8} {"runs",5} {"min ms",9} {"median ms",10} {"max ms",9} {"alloc MB",9}");
 foreach (var (scenario, actions, changes, m) in haapi)
-    Console.WriteLine($"{scenario,-14} {actions,8} {changes,8} {m.MinMs,9:F1} {m.MedianMs,10:F1} {m.MaxMs,9:F1} {m.AllocatedMb,9:F1}");
+    Console.WriteLine($"{scenario,-14} {actions,8} {changes,8} {m.Iterations,5} {m.MinMs,9:F1} {m.MedianMs,10:F1} {m.MaxMs,9:F1} {m.AllocatedMb,9:F1}");
+if (haapi.Any(r => r.Time.Iterations < options.Iterations))
+    Console.WriteLine($"(runs < {options.Iterations}: the warm-up took over {Measurement.SlowWarmUp.TotalSeconds:F0} s, so that case was timed once)");
 
 if (options.SkipCrm) return 0;
 Console.WriteLine();
@@ -47,8 +49,7 @@ List<(string Scenario, int Actions, int Changes, Measurement Time)> HaApiRuns(in
     var rows = new List<(string, int, int, Measurement)>();
     foreach (var (scenario, input, _) in inputs)
     {
-        var transition = Sched.Schedule(input);
-        var m = Measurement.Run(iterations, () => Sched.Schedule(input));
+        var (m, transition) = Measurement.Run(iterations, () => Sched.Schedule(input));
         rows.Add((scenario.Name, transition.Actions.Length, transition.Changes.Length, m));
         if (!profile) continue;
         var (phases, result) = PhaseProfile.Run(input);
@@ -107,8 +108,8 @@ void CompareWithCrmSimulate(int primitives, int nodes, int iterations)
         {
             var file = Path.Combine(dir.FullName, scenario.Name.Replace(' ', '-') + ".xml");
             File.WriteAllText(file, xml);
-            var changes = Sched.Schedule(input).Changes.Length;
-            var ours = Measurement.Run(iterations, () => Sched.Schedule(input));
+            var (ours, transition) = Measurement.Run(iterations, () => Sched.Schedule(input));
+            var changes = transition.Changes.Length;
             var (crmMs, crmChanges) = CrmSimulate.Run(file, shadow);
             Console.WriteLine($"{scenario.Name,-14} {ours.MedianMs,9:F1} {changes,9} {crmMs,9:F0} {crmChanges,8} {crmMs / ours.MedianMs,9:F0}x");
         }
