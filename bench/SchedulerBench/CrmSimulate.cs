@@ -10,13 +10,16 @@ public static class CrmSimulate
 
     public static bool Available => File.Exists(Executable);
 
-    /// <summary>Runs <c>crm_simulate -x FILE -S</c>; returns the wall time and the Transition Summary line count.</summary>
-    public static (double Ms, int SummaryLines) Run(string cibFile, string shadowDir)
+    /// <summary>
+    /// Runs <c>crm_simulate -x FILE -S</c> (schedule, then simulate executing the transition); returns the wall time and
+    /// the Transition Summary line count. With <paramref name="simulate"/> false runs <c>-R</c> (schedule only).
+    /// </summary>
+    public static (double Ms, int SummaryLines) Run(string cibFile, string shadowDir, bool simulate = true)
     {
         var psi = new ProcessStartInfo(Executable) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add("-x");
         psi.ArgumentList.Add(cibFile);
-        psi.ArgumentList.Add("-S");
+        psi.ArgumentList.Add(simulate ? "-S" : "-R");
         psi.Environment["LC_ALL"] = "C";
         // crm_simulate writes a shadow copy of the CIB; keep it out of the system's shadow directory.
         psi.Environment["CIB_shadow_dir"] = shadowDir;
@@ -31,7 +34,7 @@ public static class CrmSimulate
         }
         sw.Stop();
         if (process.ExitCode != 0)
-            throw new InvalidOperationException($"crm_simulate exited with {process.ExitCode}: {stderr.Result}");
+            throw new CrmSimulateFailedException($"crm_simulate exited with {process.ExitCode}: {stderr.Result}");
         return (sw.Elapsed.TotalMilliseconds, CountSummary(stdout.Result));
     }
 
@@ -49,3 +52,5 @@ public static class CrmSimulate
         return count;
     }
 }
+
+public sealed class CrmSimulateFailedException(string message) : Exception(message);

@@ -56,8 +56,21 @@ List<(string Scenario, int Actions, int Changes, Measurement Time)> HaApiRuns(in
         var consistent = result.Actions.Length == transition.Actions.Length && result.Changes.Length == transition.Changes.Length;
         Console.WriteLine($"  phases for '{scenario.Name}'{(consistent ? "" : " (WARNING: phase-by-phase run differs from Scheduler.Schedule; phase list out of date)")}: " +
                           string.Join(", ", phases.Select(p => $"{p.Phase.Replace("Phase", "")} {p.Ms:F1}")) + " ms");
+        if (scenario == Scenario.NoChange) TimeHistoryLookups(input);
     }
     return rows;
+}
+
+// UnpackHistory looks up each history's primitive with ClusterConfig.FindPrimitive, a linear scan: histories are
+// primitives x nodes, so that alone grows with primitives squared. Timed here on its own to show its share.
+static void TimeHistoryLookups(SchedulerInput input)
+{
+    var sw = Stopwatch.StartNew();
+    var histories = 0;
+    foreach (var state in input.Status.Nodes)
+        foreach (var history in state.Resources)
+            if (input.Config.FindPrimitive(history.ResourceId) is not null) histories++;
+    Console.WriteLine($"    of which ClusterConfig.FindPrimitive once per history ({histories} histories): {sw.Elapsed.TotalMilliseconds:F1} ms");
 }
 
 // Builds the warm CIBs: placement first from a cold cluster (everything probed, nothing running), so that the warm
@@ -108,10 +121,26 @@ void CompareWithCrmSimulate(int primitives, int nodes, int iterations)
         {
             var file = Path.Combine(dir.FullName, scenario.Name.Replace(' ', '-') + ".xml");
             File.WriteAllText(file, xml);
+            // HAAPI_SCHEDBENCH_KEEP=dir keeps a copy of each CIB for replaying with crm_simulate by hand.
+            if (Environment.GetEnvironmentVariable("HAAPI_SCHEDBENCH_KEEP") is { Length: > 0 } keep) File.Copy(file, Path.Combine(keep, Path.GetFileName(file)), overwrite: true);
             var (ours, transition) = Measurement.Run(iterations, () => Sched.Schedule(input));
             var changes = transition.Changes.Length;
-            var (crmMs, crmChanges) = CrmSimulate.Run(file, shadow);
-            Console.WriteLine($"{scenario.Name,-14} {ours.MedianMs,9:F1} {changes,9} {crmMs,9:F0} {crmChanges,8} {crmMs / ours.MedianMs,9:F0}x");
+            var mode = "-S";
+            double crmMs;
+            int crmChanges;
+            try
+            {
+                (crmMs, crmChanges) = CrmSimulate.Run(file, shadow);
+            }
+            catch (CrmSimulateFailedException e)
+            {
+                // -S also records the simulated results in a copy of the CIB; if that step fails, its scheduler alone
+                // (-R) still gives a comparable time for the same CIB.
+                Console.WriteLine($"  crm_simulate -S failed on '{scenario.Name}' ({e.Message.Split('\n')[0].Trim()}); timing -R instead");
+                (crmMs, crmChanges) = CrmSimulate.Run(file, shadow, simulate: false);
+                mode = "-R";
+            }
+            Console.WriteLine($"{scenario.Name,-14} {ours.MedianMs,9:F1} {changes,9} {crmMs,9:F0} {crmChanges,8} {crmMs / ours.MedianMs,9:F0}x  ({mode})");
         }
         Console.WriteLine("(HaApi: median in-process scheduling of the imported CIB; crm_simulate: one run, whole process incl. XML parse and printing)");
     }

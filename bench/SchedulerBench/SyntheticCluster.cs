@@ -12,6 +12,9 @@ namespace HaApi.Bench.Scheduler;
 public sealed class SyntheticCluster(int primitives, int nodes)
 {
     public const int GroupSize = 5;
+    // Pacemaker 2.1.5 (Debian's, the crm_simulate compared against) speaks feature set 3.16.1; a CIB claiming a newer
+    // one (3.16.2 is Pacemaker 2.1.6+) loads, but crm_simulate -S then refuses to record the simulated results in it.
+    public const string FeatureSet = "3.16.1";
     private const string Uuid = "00000000-0000-0000-0000-000000000000";
 
     // Digests Pacemaker computes for a parameterless Dummy (the monitor's includes its default 20s timeout).
@@ -35,7 +38,7 @@ public sealed class SyntheticCluster(int primitives, int nodes)
     public string ToCib(IReadOnlyDictionary<string, string> placement, Scenario scenario, int epoch = 1)
     {
         var sb = new StringBuilder(capacity: 256 * Primitives * Nodes + 4096);
-        sb.Append("<cib crm_feature_set=\"3.16.2\" validate-with=\"pacemaker-3.9\" epoch=\"").Append(epoch)
+        sb.Append($"<cib crm_feature_set=\"{FeatureSet}\" validate-with=\"pacemaker-3.9\" epoch=\"").Append(epoch)
           .Append("\" num_updates=\"0\" admin_epoch=\"0\" have-quorum=\"1\" dc-uuid=\"1\">\n<configuration>\n");
         sb.Append("<crm_config><cluster_property_set id=\"cib-bootstrap-options\">")
           .Append("<nvpair id=\"opt-stonith\" name=\"stonith-enabled\" value=\"false\"/>")
@@ -111,6 +114,6 @@ public sealed class SyntheticCluster(int primitives, int nodes)
         var key = intervalMs > 0 ? $"{rsc}_{task}_{intervalMs}" : $"{rsc}_last_0";
         sb.Append($"<lrm_rsc_op id=\"{key}\" operation_key=\"{rsc}_{task}_{intervalMs}\" operation=\"{task}\" interval=\"{intervalMs}\" call-id=\"{callId}\" rc-code=\"{rc}\" op-status=\"0\" ")
           .Append($"transition-key=\"{callId}:1:{expected}:{Uuid}\" transition-magic=\"0:{rc};{callId}:1:{expected}:{Uuid}\" ")
-          .Append($"last-rc-change=\"1700000000\" exec-time=\"10\" queue-time=\"0\" op-digest=\"{digest}\" crm_feature_set=\"3.16.2\"/>");
+          .Append($"last-rc-change=\"1700000000\" exec-time=\"10\" queue-time=\"0\" op-digest=\"{digest}\" crm_feature_set=\"{FeatureSet}\"/>");
     }
 }
