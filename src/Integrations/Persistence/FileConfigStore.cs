@@ -60,14 +60,19 @@ public sealed class FileConfigStore : IConfigStore
         var body = JsonSerializer.SerializeToUtf8Bytes(new State(state.Config, state.History.ToList(), state.Term), ConfigJson.Options);
         var header = JsonSerializer.SerializeToUtf8Bytes(new Header(Format, Convert.ToHexStringLower(SHA256.HashData(body)), state.Config.Version.ToString()), ConfigJson.Options);
         var temp = path + ".tmp";
-        using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.None))
+        // Created 0600 from the first byte: the file holds fence and SNMP secrets.
+        File.Delete(temp);
+        using (var file = new FileStream(temp, new FileStreamOptions
+               {
+                   Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 1 << 16,
+                   UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+               }))
         {
             file.Write(header);
             file.WriteByte((byte)'\n');
             file.Write(body);
             file.Flush(flushToDisk: true);
         }
-        File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         File.Move(temp, path, overwrite: true);
         DirectorySync.Fsync(Path.GetDirectoryName(path)!);
     }

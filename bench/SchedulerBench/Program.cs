@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using System.Globalization;
+using HaApi.Bench.Scheduler;
+using HaApi.Engine.Cib;
+using HaApi.Engine.Scheduler;
+using Sched = HaApi.Engine.Scheduler.Scheduler;
+
+Options options;
+try
+{
+    options = Options.Parse(args);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+
+var now = DateTimeOffset.FromUnixTimeSeconds(1_700_000_600);
+Console.WriteLine($"HaApi scheduler benchmark: {Environment.ProcessorCount} cores, .NET {Environment.Version}, GC server={System.Runtime.GCSettings.IsServerGC}");
+Console.WriteLine($"fencing disabled (stonith-enabled=false); node failure = node out of membership uncleanly, no fencing needed");
+Console.WriteLine();
+
+var haapi = HaApiRuns(options.Primitives, options.Nodes, options.Iterations, profile: true);
+Console.WriteLine();
+Console.WriteLine($"HaApi, {options.Primitives} primitives ({(options.Primitives + 4) / 5} groups) x {options.Nodes} nodes, {options.Iterations} iterations after 1 warm-up:");
+Console.WriteLine($"{"case",-14} {"actions",8} {"changes",8} {"runs",5} {"min ms",9} {"median ms",10} {"max ms",9} {"alloc MB",9}");
+foreach (var (scenario, actions, changes, m) in haapi)
+    Console.WriteLine($"{scenario,-14} {actions,8} {changes,8} {m.Iterations,5} {m.MinMs,9:F1} {m.MedianMs,10:F1} {m.MaxMs,9:F1} {m.AllocatedMb,9:F1}");
+if (haapi.Any(r => r.Time.Iterations < options.Iterations))
+    Console.WriteLine($"(runs < {options.Iterations}: the warm-up took over {Measurement.SlowWarmUp.TotalSeconds:F0} s, so that case was timed once)");
+
+if (options.SkipCrm) return 0;
+Console.WriteLine();
+if (!CrmSimulate.Available)
+{
+    Console.WriteLine($"crm_simulate not found at {CrmSimulate.Executable} (Debian package pacemaker-cli-utils): comparison skipped");
+    return 0;
+}
+CompareWithCrmSimulate(options.CrmSize, options.Nodes, Math.Min(options.Iterations, 3));
+return 0;
+
+List<(string Scenario, int Actions, int Changes, Measurement Time)> HaApiRuns(int primitives, int nodes, int iterations, bool profile)
+{
+    var cluster = new SyntheticCluster(primitives, nodes);
+    var (inputs, _) = Prepare(cluster, verbose: true);
+    var rows = new List<(string, int, int, Measurement)>();
+    foreach (var (scenario, input, _) in inputs)
+    {
+        var (m, transition) = Measurement.Run(iterations, () => Sched.Schedule(input));
+        rows.Add((scenario.Name, transition.Actions.Length, transition.Changes.Length, m));
+        if (!profile) continue;
+        var (phases, result) = PhaseProfile.Run(input);
+        var consistent = result.Actions.Length == transition.Actions.Length && result.Changes.Length == transition.Changes.Length;
+        Console.WriteLine($"  phases for '{scenario.Name}'{(consistent ? "" : " (WARNING: phase-by-phase run differs from Scheduler.Schedule; phase list out of date)")}: " +
+                          string.Join(", ", phases.Select(p => $"{p.Phase.Replace("Phase", "")} {p.Ms:F1}")) + " ms");
+        if (scenario == Scenario.NoChange) TimeHistoryLookups(input);
+    }
+    return rows;
+}
+
+// UnpackHistory looks up each history's primitive with ClusterConfig.FindPrimitive, a linear scan: histories are
+// primitives x nodes, so that alone grows with primitives squared. Timed here on its own to show its share.
+static void TimeHistoryLookups(SchedulerInput input)
+{
+    var sw = Stopwatch.StartNew();
+    var histories = 0;
+    foreach (var state in input.Status.Nodes)
+        foreach (var history in state.Resources)
+            if (input.Config.FindPrimitive(history.ResourceId) is not null) histories++;
+    Console.WriteLine($"    of which ClusterConfig.FindPrimitive once per history ({histories} histories): {sw.Elapsed.TotalMilliseconds:F1} ms");
+}
+
+// Builds the warm CIBs: placement first from a cold cluster (everything probed, nothing running), so that the warm
+// status holds exactly the scheduler's own placement and "no change" needs no action.
+(List<(Scenario Scenario, SchedulerInput Input, string Xml)> Inputs, Dictionary<string, string> Placement) Prepare(SyntheticCluster cluster, bool verbose)
+{
+    var sw = Stopwatch.StartNew();
+    var coldXml = cluster.ToCib(new Dictionary<string, string>(), Scenario.NoChange);
+    var cold = CibImporter.Import(coldXml);
+    var coldTransition = Sched.Schedule(new SchedulerInput(cold.Config, cold.Status, cold.HaveQuorum, now));
+    var groupOf = new Dictionary<string, string>();
+    for (var g = 0; g < cluster.Groups; g++)
+        foreach (var r in cluster.Members(g)) groupOf[r] = SyntheticCluster.GroupId(g);
+    var placement = new Dictionary<string, string>();
+    foreach (var a in coldTransition.Actions)
+        if (a.Kind == ActionKind.Start && a.Resource is { } r && a.Node is { } n && groupOf.TryGetValue(r, out var g)) placement.TryAdd(g, n);
+    if (verbose)
+    {
+        var perNode = placement.Values.GroupBy(n => n).Select(x => x.Count()).ToList();
+        Console.WriteLine($"cold start of {cluster.Primitives} primitives x {cluster.Nodes} nodes: {coldTransition.Actions.Length} actions, " +
+                          $"{placement.Count}/{cluster.Groups} groups placed, {perNode.Min()}..{perNode.Max()} groups per node " +
+                          $"({coldXml.Length / (1024 * 1024)} MB of CIB XML; generate+import+schedule {sw.ElapsedMilliseconds} ms)");
+    }
+    var victim = SyntheticCluster.NodeName(1);
+    var list = new List<(Scenario, SchedulerInput, string)>();
+    foreach (var scenario in new[] { Scenario.NoChange, Scenario.NodeFailure(victim), Scenario.NodeStandby(victim) })
+    {
+        sw.Restart();
+        var xml = cluster.ToCib(placement, scenario, epoch: 2);
+        var doc = CibImporter.Import(xml);
+        list.Add((scenario, new SchedulerInput(doc.Config, doc.Status, doc.HaveQuorum, now), xml));
+        if (verbose) Console.WriteLine($"  {scenario.Name}: CIB generated and imported by CibImporter.Import in {sw.ElapsedMilliseconds} ms");
+    }
+    return (list, placement);
+}
+
+void CompareWithCrmSimulate(int primitives, int nodes, int iterations)
+{
+    var cluster = new SyntheticCluster(primitives, nodes);
+    var (inputs, _) = Prepare(cluster, verbose: false);
+    var dir = Directory.CreateTempSubdirectory("haapi-schedbench-");
+    try
+    {
+        var shadow = Directory.CreateDirectory(Path.Combine(dir.FullName, "shadow")).FullName;
+        Console.WriteLine($"Same CIB through HaApi and crm_simulate -x FILE -S (Pacemaker), {primitives} primitives x {nodes} nodes:");
+        Console.WriteLine($"{"case",-14} {"HaApi ms",9} {"HaApi chg",9} {"crm ms",9} {"crm chg",8} {"crm/HaApi",10}");
+        foreach (var (scenario, input, xml) in inputs)
+        {
+            var file = Path.Combine(dir.FullName, scenario.Name.Replace(' ', '-') + ".xml");
+            File.WriteAllText(file, xml);
+            // HAAPI_SCHEDBENCH_KEEP=dir keeps a copy of each CIB for replaying with crm_simulate by hand.
+            if (Environment.GetEnvironmentVariable("HAAPI_SCHEDBENCH_KEEP") is { Length: > 0 } keep) File.Copy(file, Path.Combine(keep, Path.GetFileName(file)), overwrite: true);
+            var (ours, transition) = Measurement.Run(iterations, () => Sched.Schedule(input));
+            var changes = transition.Changes.Length;
+            var mode = "-S";
+            double crmMs;
+            int crmChanges;
+            try
+            {
+                (crmMs, crmChanges) = CrmSimulate.Run(file, shadow);
+            }
+            catch (CrmSimulateFailedException e)
+            {
+                // -S also records the simulated results in a copy of the CIB; if that step fails, its scheduler alone
+                // (-R) still gives a comparable time for the same CIB.
+                Console.WriteLine($"  crm_simulate -S failed on '{scenario.Name}' ({e.Message.Split('\n')[0].Trim()}); timing -R instead");
+                (crmMs, crmChanges) = CrmSimulate.Run(file, shadow, simulate: false);
+                mode = "-R";
+            }
+            Console.WriteLine($"{scenario.Name,-14} {ours.MedianMs,9:F1} {changes,9} {crmMs,9:F0} {crmChanges,8} {crmMs / ours.MedianMs,9:F0}x  ({mode})");
+        }
+        Console.WriteLine("(HaApi: median in-process scheduling of the imported CIB; crm_simulate: one run, whole process incl. XML parse and printing)");
+    }
+    finally
+    {
+        dir.Delete(recursive: true);
+    }
+}
