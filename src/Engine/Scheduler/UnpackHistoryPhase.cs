@@ -89,7 +89,7 @@ internal static class UnpackHistoryPhase
         OperationRecord? lastStart = null;
         var onFail = FailResponse.Ignore;
         var banned = new List<NodeInfo>();
-        var definition = ws.Config.FindPrimitive(history.ResourceId) ?? ws.Config.FindPrimitive(BaseId(history.ResourceId));
+        var definition = ws.FindPrimitive(history.ResourceId) ?? ws.FindPrimitive(BaseId(history.ResourceId));
 
         // Pending operations (call id -1) sort last, as they are the newest.
         var ops = history.Operations
@@ -219,8 +219,8 @@ internal static class UnpackHistoryPhase
             return p;
 
         var baseId = BaseId(id);
-        var clone = ws.Resources.OfType<CloneNode>().FirstOrDefault(c => ws.Config.FindClone(c.Id) is { } cfg &&
-            (cfg.Child == baseId || ws.Config.FindGroup(cfg.Child)?.Members.Contains(baseId) == true));
+        var clone = ws.Resources.OfType<CloneNode>().FirstOrDefault(c => ws.FindClone(c.Id) is { } cfg &&
+            (cfg.Child == baseId || ws.FindGroup(cfg.Child)?.Members.Contains(baseId) == true));
         if (clone is not null) return FindCloneInstance(ws, clone, node, history, baseId, active);
 
         return Orphan(ws, history);
@@ -243,7 +243,7 @@ internal static class UnpackHistoryPhase
                 if (!instance.IsActive && Member(instance) is { } m2) return m2;
         }
 
-        var orphan = UnpackResourcesPhase.BuildInstance(ws, clone, ws.Config.FindClone(clone.Id)!.Child, clone.Instances.Count);
+        var orphan = UnpackResourcesPhase.BuildInstance(ws, clone, ws.FindClone(clone.Id)!.Child, clone.Instances.Count);
         clone.Instances.Add(orphan);
         foreach (var p in orphan.Primitives())
         {

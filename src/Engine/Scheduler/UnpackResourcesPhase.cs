@@ -20,9 +20,9 @@ internal static class UnpackResourcesPhase
         foreach (var id in TopLevelOrder(config, inGroup, inClone))
         {
             ResourceNode? node = null;
-            if (config.FindPrimitive(id) is { } p) node = BuildPrimitive(ws, p, id, null);
-            else if (config.FindGroup(id) is { } g) node = BuildGroup(ws, g, id, null, "");
-            else if (config.FindClone(id) is { } c) node = BuildClone(ws, c);
+            if (ws.FindPrimitive(id) is { } p) node = BuildPrimitive(ws, p, id, null);
+            else if (ws.FindGroup(id) is { } g) node = BuildGroup(ws, g, id, null, "");
+            else if (ws.FindClone(id) is { } c) node = BuildClone(ws, c);
             if (node is not null) ws.Resources.Add(node);
         }
         AddColocations(ws);
@@ -88,7 +88,7 @@ internal static class UnpackResourcesPhase
         Register(ws, node);
         foreach (var memberId in g.Members)
         {
-            if (ws.Config.FindPrimitive(memberId) is not { } p) continue;
+            if (ws.FindPrimitive(memberId) is not { } p) continue;
             var member = BuildPrimitive(ws, p, memberId + suffix, node);
             if (suffix.Length > 0) member.HistoryId = node.Unique ? member.Id : memberId;
             node.Members.Add(member);
@@ -118,8 +118,8 @@ internal static class UnpackResourcesPhase
     public static ResourceNode BuildInstance(WorkingSet ws, CloneNode clone, string childId, int number)
     {
         var suffix = ":" + number.ToString(CultureInfo.InvariantCulture);
-        if (ws.Config.FindGroup(childId) is { } g) return BuildGroup(ws, g, childId + suffix, clone, suffix);
-        var p = ws.Config.FindPrimitive(childId)!;
+        if (ws.FindGroup(childId) is { } g) return BuildGroup(ws, g, childId + suffix, clone, suffix);
+        var p = ws.FindPrimitive(childId)!;
         var instance = BuildPrimitive(ws, p, childId + suffix, clone);
         instance.HistoryId = clone.Unique ? instance.Id : childId;
         return instance;

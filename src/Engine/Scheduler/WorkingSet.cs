@@ -190,6 +190,30 @@ internal sealed class WorkingSet(SchedulerInput input)
 {
     public SchedulerInput Input { get; } = input;
     public ClusterConfig Config => Input.Config;
+
+    // ClusterConfig's Find* scan their lists; a run looks definitions up once per history entry (resources x
+    // nodes), which made large clusters quadratic. The input never changes during a run, so index it once.
+    private Dictionary<string, Primitive>? primitiveIndex;
+    private Dictionary<string, Group>? groupIndex;
+    private Dictionary<string, Clone>? cloneIndex;
+
+    public Primitive? FindPrimitive(string id) =>
+        (primitiveIndex ??= Index(Config.Primitives, p => p.Id)).GetValueOrDefault(id);
+
+    public Group? FindGroup(string id) =>
+        (groupIndex ??= Index(Config.Groups, g => g.Id)).GetValueOrDefault(id);
+
+    public Clone? FindClone(string id) =>
+        (cloneIndex ??= Index(Config.Clones, c => c.Id)).GetValueOrDefault(id);
+
+    /// <summary>First definition wins, as the linear Find* it replaces did.</summary>
+    private static Dictionary<string, T> Index<T>(IEnumerable<T> items, Func<T, string> id)
+    {
+        var index = new Dictionary<string, T>(StringComparer.Ordinal);
+        foreach (var item in items) index.TryAdd(id(item), item);
+        return index;
+    }
+
     public List<NodeInfo> Nodes { get; } = [];
     public List<ResourceNode> Resources { get; } = [];
     public Dictionary<string, ResourceNode> ById { get; } = new(StringComparer.Ordinal);
