@@ -128,7 +128,9 @@ internal sealed class HaApiProcess : IDisposable
             try
             {
                 var health = await probe.GetFromJsonAsync<JsonObject>("/api/v1/health");
-                if ((bool?)health?["quorate"] == true && File.Exists(Path.Combine(dataDirectory, "admin-token"))) return node;
+                // Ready once quorate and registered in the configuration (version 0.0.0 means not yet).
+                if ((bool?)health?["quorate"] == true && (string?)health["configVersion"] != "0.0.0"
+                    && File.Exists(Path.Combine(dataDirectory, "admin-token"))) return node;
             }
             catch (HttpRequestException) { }
             catch (TaskCanceledException) { }

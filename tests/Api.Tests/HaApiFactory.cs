@@ -30,12 +30,25 @@ public sealed class HaApiFactory : WebApplicationFactory<Program>
         foreach (var (k, v) in settings) builder.UseSetting(k, v);
     }
 
-    /// <summary>A client that sends the generated admin token.</summary>
+    /// <summary>A client that sends the generated admin token, once the node has registered itself in the configuration.</summary>
     public HttpClient Authorized()
     {
         var client = CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        WaitUntilRegistered(client);
         return client;
+    }
+
+    /// <summary>The node registers itself in the background after start-up; tests that address it must wait for that.</summary>
+    private static void WaitUntilRegistered(HttpClient client)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (client.GetAsync("/api/v1/nodes/node1").GetAwaiter().GetResult().IsSuccessStatusCode) return;
+            Thread.Sleep(20);
+        }
+        throw new TimeoutException("node1 did not register itself in the configuration within 30 s");
     }
 
     protected override void Dispose(bool disposing)
