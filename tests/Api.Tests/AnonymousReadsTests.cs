@@ -30,3 +30,22 @@ public class AnonymousReadsTests
         Assert.Contains(HaApi.Api.Auth.TokenStore.Hash(factory.Token), tokens);
     }
 }
+
+public class TokenRegenerationTests
+{
+    [Fact]
+    public void Deleting_the_token_file_makes_the_next_start_issue_a_new_token_replacing_the_old_one()
+    {
+        using var first = new HaApiFactory();
+        first.CreateClient();
+        var oldToken = first.Token;
+        File.Delete(Path.Combine(first.DataDirectory, "tokens.json"));
+
+        var store = HaApi.Api.Auth.TokenStore.LoadOrCreate(Path.Combine(first.DataDirectory, "tokens.json"),
+            Path.Combine(first.DataDirectory, "admin-token"), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+
+        Assert.NotEqual(oldToken, first.Token);
+        Assert.Equal("admin", store.Authenticate(first.Token));
+        Assert.Null(store.Authenticate(oldToken));
+    }
+}

@@ -62,6 +62,8 @@ public sealed class TokenStore
 
     private static void WritePrivate(string path, string content)
     {
+        // A leftover from an earlier token file (deleted to regenerate) must not stop the node from starting.
+        File.Delete(path);
         using (var f = new FileStream(path, new FileStreamOptions
                {
                    Mode = FileMode.CreateNew, Access = FileAccess.Write,
