@@ -16,12 +16,12 @@ internal sealed class BearerTokenFilter(TokenStore tokens, bool allowAnonymousRe
         if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
             var name = tokens.Authenticate(header["Bearer ".Length..].Trim());
-            if (name is null) throw new UnauthorizedAccessException("the bearer token is not valid");
+            if (name is null) throw new AuthenticationRequiredException("the bearer token is not valid");
             http.Items[PrincipalKey] = name;
         }
         else if (!(isRead && allowAnonymousReads))
         {
-            throw new UnauthorizedAccessException(
+            throw new AuthenticationRequiredException(
                 "this request needs 'Authorization: Bearer <token>'; tokens are listed (hashed) in the node's token file, and the first one is generated at first start");
         }
         return next(context);

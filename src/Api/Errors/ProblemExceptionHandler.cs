@@ -1,4 +1,5 @@
 using System.Text.Json;
+using HaApi.Api.Auth;
 using HaApi.Engine.Cib;
 using HaApi.Engine.Cluster;
 using HaApi.Engine.Config;
@@ -42,7 +43,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         },
         NotFoundException n => Problem(StatusCodes.Status404NotFound, "Not found", n.Message),
         NotQuorateException q => Problem(StatusCodes.Status503ServiceUnavailable, "No quorum", q.Message),
-        UnauthorizedAccessException u => Problem(StatusCodes.Status401Unauthorized, "Authentication required", u.Message),
+        AuthenticationRequiredException u => Problem(StatusCodes.Status401Unauthorized, "Authentication required", u.Message),
         BadHttpRequestException b when b.InnerException is JsonException j => new ValidationProblemDetails(
             new Dictionary<string, string[]> { [JsonField(j)] = [JsonReason(j)] })
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using HaApi.Engine.Events;
+using HaApi.Engine.Execution;
 using HaApi.Engine.Model;
 
 namespace HaApi.Integrations.Alerts;
@@ -119,21 +120,14 @@ public static class AlertEnvironment
         _ => "Error",
     };
 
-    /// <summary>Pacemaker 2.1's OCF exit code texts.</summary>
+    /// <summary>
+    /// Pacemaker 2.1's OCF exit code texts as alert agents receive them: the same as crm_mon's
+    /// (<see cref="ExitCodeText"/>) except for the two degraded codes.
+    /// </summary>
     public static string RcText(int rc) => rc switch
     {
-        0 => "ok",
-        1 => "error",
-        2 => "invalid parameter",
-        3 => "unimplemented feature",
-        4 => "insufficient privileges",
-        5 => "not installed",
-        6 => "not configured",
-        7 => "not running",
-        8 => "promoted",
-        9 => "promoted (failed)",
         190 => "degraded",
         191 => "degraded promoted",
-        _ => "unknown",
+        _ => ExitCodeText.Describe(rc),
     };
 }
