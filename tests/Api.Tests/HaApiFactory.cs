@@ -1,6 +1,9 @@
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using HaApi.Engine.Ports;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace HaApi.Api.Tests;
 
@@ -28,6 +31,11 @@ public sealed class HaApiFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         foreach (var (k, v) in settings) builder.UseSetting(k, v);
+        builder.ConfigureServices(services =>
+        {
+            services.RemoveAll<IResourceAgentRunner>();
+            services.AddSingleton<IResourceAgentRunner>(new BuiltInAgentsOnly(DataDirectory));
+        });
     }
 
     /// <summary>A client that sends the generated admin token, once the node has registered itself in the configuration.</summary>

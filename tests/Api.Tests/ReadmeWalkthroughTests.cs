@@ -44,7 +44,10 @@ public class ReadmeWalkthroughTests(ITestOutputHelper output)
             Assert.Equal("vip-then-web", (string?)config["constraints"]!["order"]![0]!["id"]);
             Assert.Equal("false", (string?)config["properties"]!["stonith-enabled"]);
             var history = (await client.GetFromJsonAsync<JsonArray>("/api/v1/config/history"))!;
-            Assert.StartsWith("set properties: stonith-enabled=false", (string?)history[0]!["summary"]);
+            Assert.Contains(history, h => ((string?)h!["summary"])!.StartsWith("set properties: stonith-enabled=false", StringComparison.Ordinal));
+            // The restart waited for the cluster: it answered with nothing left pending, so web runs now.
+            Assert.Contains("\"summary\":\"web stopped and started again\",\"pending\":[]", stdout);
+            Assert.Matches(@"\* web\s+\(haapi:Process\):\s+Started node1", stdout);
         }
         finally
         {

@@ -41,6 +41,13 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             Title = "The CIB cannot be imported",
             Detail = c.Message,
         },
+        NotSettledException w => new ProblemDetails
+        {
+            Status = StatusCodes.Status504GatewayTimeout,
+            Title = "The cluster has not settled yet",
+            Detail = w.Message,
+            Extensions = { ["pending"] = w.Pending },
+        },
         NotFoundException n => Problem(StatusCodes.Status404NotFound, "Not found", n.Message),
         NotQuorateException q => Problem(StatusCodes.Status503ServiceUnavailable, "No quorum", q.Message),
         AuthenticationRequiredException u => Problem(StatusCodes.Status401Unauthorized, "Authentication required", u.Message),

@@ -1,5 +1,6 @@
 using HaApi.Engine.Cluster;
 using HaApi.Engine.Config;
+using HaApi.Engine.Controller;
 using HaApi.Engine.Model;
 using HaApi.Engine.Ports;
 using HaApi.Integrations.Corosync;
@@ -11,13 +12,14 @@ namespace HaApi.Api.Hosting;
 /// the cluster is in the configuration (this node alone with the local transport; corosync's nodelist otherwise).
 /// The HTTP API answers meanwhile: status must be readable while the cluster forms.
 /// </summary>
-internal sealed class EngineHost(ConfigurationReplica replica, IGroupTransport transport, ILogger<EngineHost> log) : IHostedService
+internal sealed class EngineHost(ConfigurationReplica replica, ClusterController controller, IGroupTransport transport, ILogger<EngineHost> log) : IHostedService
 {
     private readonly CancellationTokenSource stopping = new();
     private Task? registration;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        replica.AddObserver(controller);
         await replica.StartAsync(cancellationToken);
         registration = Task.Run(() => RegisterNodesAsync(stopping.Token), CancellationToken.None);
     }
@@ -59,5 +61,6 @@ internal sealed class EngineHost(ConfigurationReplica replica, IGroupTransport t
         await stopping.CancelAsync();
         if (registration is not null) await registration.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await replica.DisposeAsync();
+        await controller.DisposeAsync();
     }
 }

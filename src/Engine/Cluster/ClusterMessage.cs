@@ -19,6 +19,7 @@ namespace HaApi.Engine.Cluster;
 [JsonDerivedType(typeof(Controller.NodeFenced), "node-fenced")]
 [JsonDerivedType(typeof(Controller.FailCountsCleared), "fail-counts-cleared")]
 [JsonDerivedType(typeof(Controller.ActionRequest), "action-request")]
+[JsonDerivedType(typeof(Controller.ResourceCleanup), "resource-cleanup")]
 public abstract record ClusterMessage
 {
     public const int CurrentFormat = 1;

@@ -37,6 +37,7 @@ public sealed class ConfigurationReplica : IAsyncDisposable
     private readonly TimeProvider time;
     private readonly ILogger log;
     private readonly ConcurrentDictionary<Guid, Pending> pending = new();
+    private readonly List<IReplicaObserver> observers = [];
     private readonly CancellationTokenSource stopping = new();
     private Task? loop;
     private int disposed;
@@ -90,11 +91,20 @@ public sealed class ConfigurationReplica : IAsyncDisposable
     public ClusterConfig Config => state.Config;
     public GroupMember Local => transport.Local;
 
+    /// <summary>Adds an observer of the delivery order; before StartAsync only.</summary>
+    public void AddObserver(IReplicaObserver observer)
+    {
+        if (loop is not null) throw new InvalidOperationException("observers must be added before the replica starts");
+        observers.Add(observer);
+    }
+
     /// <summary>Loads the persisted configuration, joins the group and starts applying deliveries.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         LoadFromStore();
         await transport.StartAsync(cancellationToken);
+        // After the transport has started, so observers know this node's identity (transport.Local).
+        await NotifyAsync(new ConfigurationApplied(state.Config), cancellationToken);
         loop = Task.Run(() => RunAsync(stopping.Token), CancellationToken.None);
     }
 
@@ -191,9 +201,10 @@ public sealed class ConfigurationReplica : IAsyncDisposable
                 {
                     case ConfigCommandMessage c: await ApplyCommandAsync(m.Sender, c.Envelope, ct); break;
                     case StateAnnouncement a: await OnAnnouncementAsync(m.Sender, a, ct); break;
-                    case StateTransfer t: OnTransfer(m.Sender, t); break;
-                    case TransientAttributeSet t: OnTransientAttribute(m.Sender, t); break;
+                    case StateTransfer t: await OnTransferAsync(m.Sender, t, ct); break;
+                    case TransientAttributeSet t: await OnTransientAttributeAsync(m.Sender, t, ct); break;
                     case CommandApplied a: OnApplied(m.Sender, a.CommandId); break;
+                    default: await NotifyAsync(new RecordDelivered(m.Sender, message), ct); break;
                 }
                 break;
             case ViewChanged v:
@@ -205,7 +216,9 @@ public sealed class ConfigurationReplica : IAsyncDisposable
                     log.LogInformation("Quorum {State} ({Votes}/{Expected} votes)", q.Quorate ? "gained" : "lost", q.TotalVotes, q.ExpectedVotes);
                     events.Publish(new QuorumEvent(time.GetUtcNow(), transport.Local.Name, q.Quorate));
                 }
+                var quorumChanged = q.Quorate != state.Quorate;
                 state = state with { Quorate = q.Quorate, Votes = q };
+                if (quorumChanged) await NotifyAsync(new QuorumNotified(q.Quorate), ct);
                 break;
         }
     }
@@ -227,6 +240,7 @@ public sealed class ConfigurationReplica : IAsyncDisposable
         foreach (var joined in v.Joined)
             events.Publish(new NodeMembershipChanged(now, transport.Local.Name, joined.Name, joined.NodeId, true));
         if (previousDc is not null) events.Publish(new DcChanged(now, transport.Local.Name, null));
+        await NotifyAsync(new ViewDelivered(v.Members, state.Quorate), ct);
         if (v.Members.Contains(transport.Local))
             await transport.MulticastAsync(new StateAnnouncement(viewTag, term, state.Config.Version, localTransient).Encode(), ct);
     }
@@ -235,10 +249,9 @@ public sealed class ConfigurationReplica : IAsyncDisposable
     {
         if (a.ViewTag != viewTag) return;
         announcements[sender.NodeId] = (sender, a);
-        state = state with
-        {
-            TransientAttributes = state.TransientAttributes.SetItem(sender.Name, a.TransientAttributes.ToImmutableSortedDictionary(StringComparer.Ordinal)),
-        };
+        var announced = a.TransientAttributes.ToImmutableSortedDictionary(StringComparer.Ordinal);
+        state = state with { TransientAttributes = state.TransientAttributes.SetItem(sender.Name, announced) };
+        await NotifyAsync(new TransientAttributesChanged(sender.Name, announced), ct);
         if (state.Synced || state.Members.Any(m => !announcements.ContainsKey(m.NodeId))) return;
 
         var newest = announcements.Values
@@ -246,7 +259,7 @@ public sealed class ConfigurationReplica : IAsyncDisposable
         // Same term and version means the same history: within a term, commands are applied in one view in agreed order.
         if (announcements.Values.All(x => x.Announcement.Term == newest.Announcement.Term && x.Announcement.Version == newest.Announcement.Version))
         {
-            CompleteSync();
+            await CompleteSyncAsync(ct);
             return;
         }
         if (newest.Sender == transport.Local)
@@ -256,7 +269,7 @@ public sealed class ConfigurationReplica : IAsyncDisposable
         }
     }
 
-    private void OnTransfer(GroupMember sender, StateTransfer t)
+    private async ValueTask OnTransferAsync(GroupMember sender, StateTransfer t, CancellationToken ct)
     {
         if (t.ViewTag != viewTag || state.Synced) return;
         if (t.Term != term || t.Config.Version != state.Config.Version)
@@ -268,13 +281,14 @@ public sealed class ConfigurationReplica : IAsyncDisposable
             state = state with { Config = t.Config, History = history };
             events.Publish(new ConfigurationChanged(time.GetUtcNow(), transport.Local.Name, t.Config.Version.ToString(),
                 t.Config.LastChange?.Author ?? "haapi", $"synchronised from {sender.Name}"));
+            await NotifyAsync(new ConfigurationApplied(t.Config), ct);
         }
-        CompleteSync();
+        await CompleteSyncAsync(ct);
     }
 
     /// <summary>The view is synchronised: accept changes again. The DC is the member with the lowest node id — every
     /// member computes it from the same agreed view, so no election round-trip is needed.</summary>
-    private void CompleteSync()
+    private async ValueTask CompleteSyncAsync(CancellationToken ct)
     {
         var dc = state.Members.MinBy(m => m.NodeId)?.Name;
         state = state with { Synced = true, Dc = dc };
@@ -286,9 +300,10 @@ public sealed class ConfigurationReplica : IAsyncDisposable
         SettlePendingAfterSync();
         log.LogInformation("View {View} synchronised at configuration {Version}; DC is {Dc}", viewTag, state.Config.Version, dc);
         events.Publish(new DcChanged(time.GetUtcNow(), transport.Local.Name, dc));
+        if (dc is not null) await NotifyAsync(new ViewSynchronised(state.Members, dc, state.Quorate), ct);
     }
 
-    private void OnTransientAttribute(GroupMember sender, TransientAttributeSet t)
+    private async ValueTask OnTransientAttributeAsync(GroupMember sender, TransientAttributeSet t, CancellationToken ct)
     {
         if (t.Node != sender.Name) return;
         if (sender == transport.Local)
@@ -297,6 +312,7 @@ public sealed class ConfigurationReplica : IAsyncDisposable
         var updated = t.Value is null ? current.Remove(t.Name) : current.SetItem(t.Name, t.Value);
         state = state with { TransientAttributes = state.TransientAttributes.SetItem(t.Node, updated) };
         events.Publish(new NodeAttributeChanged(time.GetUtcNow(), transport.Local.Name, t.Node, t.Name, t.Value));
+        await NotifyAsync(new TransientAttributesChanged(t.Node, updated), ct);
     }
 
     private async ValueTask ApplyCommandAsync(GroupMember sender, CommandEnvelope envelope, CancellationToken ct)
@@ -314,6 +330,7 @@ public sealed class ConfigurationReplica : IAsyncDisposable
             log.LogInformation("Configuration {Version}: {Summary} (by {Author} via {Node})",
                 outcome.Change!.Version, outcome.Change.Summary, envelope.Author, envelope.ViaNode);
             events.Publish(new ConfigurationChanged(envelope.Time, transport.Local.Name, outcome.Change.Version.ToString(), envelope.Author, outcome.Change.Summary));
+            await NotifyAsync(new ConfigurationApplied(outcome.Config!), ct);
         }
         else if (envelope.ViaNode == transport.Local.Name)
         {
@@ -365,6 +382,11 @@ public sealed class ConfigurationReplica : IAsyncDisposable
     /// configuration, so every member of a view reaches the same answer at the same point in the message order.
     /// </summary>
     private bool IsMajorityView() => state.Members.Length >= Majority(state.Config);
+
+    private async ValueTask NotifyAsync(ReplicaNotification notification, CancellationToken ct)
+    {
+        foreach (var observer in observers) await observer.ObserveAsync(notification, ct);
+    }
 
     private static int Majority(ClusterConfig config) => Math.Max(1, config.Nodes.Length / 2 + 1);
 

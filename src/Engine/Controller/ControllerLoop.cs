@@ -17,16 +17,21 @@ public sealed class ControllerLoop : IAsyncDisposable
     private readonly TransitionEngine _engine;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
+    private readonly Action<TransitionEngine>? _afterEach;
     private readonly Channel<Action<TransitionEngine>> _inputs;
     private readonly CancellationTokenSource _stopping = new();
     private Task? _loop;
 
-    public ControllerLoop(TransitionEngine engine, TimeProvider time, int capacity = DefaultCapacity, ILogger<ControllerLoop>? log = null)
+    /// <param name="afterEach">Runs on the loop after every input and every tick (publishing views), so an input queued
+    /// after another finds the other's effects published.</param>
+    public ControllerLoop(TransitionEngine engine, TimeProvider time, int capacity = DefaultCapacity, ILogger<ControllerLoop>? log = null,
+        Action<TransitionEngine>? afterEach = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
         _engine = engine;
         _time = time;
         _log = (ILogger?)log ?? NullLogger.Instance;
+        _afterEach = afterEach;
         _inputs = Channel.CreateBounded<Action<TransitionEngine>>(new BoundedChannelOptions(capacity)
         {
             SingleReader = true,
@@ -48,12 +53,20 @@ public sealed class ControllerLoop : IAsyncDisposable
             var delay = wake is { } w ? w - _time.GetUtcNow() : Timeout.InfiniteTimeSpan;
             try
             {
-                if (wake is not null && delay <= TimeSpan.Zero) _engine.Tick();
+                if (wake is not null && delay <= TimeSpan.Zero)
+                {
+                    _engine.Tick();
+                    _afterEach?.Invoke(_engine);
+                }
                 else if (await WaitForInputAsync(delay, ct).ConfigureAwait(false))
                 {
                     while (_inputs.Reader.TryRead(out var input)) Apply(input);
                 }
-                else _engine.Tick();
+                else
+                {
+                    _engine.Tick();
+                    _afterEach?.Invoke(_engine);
+                }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -84,7 +97,11 @@ public sealed class ControllerLoop : IAsyncDisposable
 
     private void Apply(Action<TransitionEngine> input)
     {
-        try { input(_engine); }
+        try
+        {
+            input(_engine);
+            _afterEach?.Invoke(_engine);
+        }
         catch (Exception e)
         {
             _log.LogError(e, "The controller failed to process an input");

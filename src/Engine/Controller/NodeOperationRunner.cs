@@ -18,12 +18,17 @@ public sealed class NodeOperationRunner
     private readonly LocalExecutor _executor;
     private readonly Func<bool> _startFailureIsFatal;
     private readonly TimeProvider _time;
+    private readonly Action<ImmutableArray<AttributeUpdate>>? _publishAttributes;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, ActionRequest> _recurring = new(StringComparer.Ordinal);
 
     /// <param name="startFailureIsFatal">Reads start-failure-is-fatal from the current configuration.</param>
-    public NodeOperationRunner(string localNode, LocalExecutor executor, Func<bool> startFailureIsFatal, TimeProvider time)
+    /// <param name="publishAttributes">Receives the node attributes an agent set (promotion scores through
+    /// crm_attribute), before the result they came with is returned, so they reach the DC first.</param>
+    public NodeOperationRunner(string localNode, LocalExecutor executor, Func<bool> startFailureIsFatal, TimeProvider time,
+        Action<ImmutableArray<AttributeUpdate>>? publishAttributes = null)
     {
+        _publishAttributes = publishAttributes;
         _localNode = localNode;
         _executor = executor;
         _startFailureIsFatal = startFailureIsFatal;
@@ -54,6 +59,7 @@ public sealed class NodeOperationRunner
                 foreach (var key in _recurring.Where(kv => kv.Value.ResourceId == request.ResourceId).Select(kv => kv.Key).ToList())
                     _recurring.Remove(key);
         var result = await _executor.ExecuteAsync(operation, cancellationToken).ConfigureAwait(false);
+        if (result.AttributeUpdates.Length > 0) _publishAttributes?.Invoke(result.AttributeUpdates);
         return OperationReports.Create(request, result, _startFailureIsFatal(), _time.GetUtcNow());
     }
 
@@ -63,6 +69,7 @@ public sealed class NodeOperationRunner
         ArgumentNullException.ThrowIfNull(result);
         ActionRequest? request;
         lock (_gate) _recurring.TryGetValue(result.Request.Key, out request);
+        if (request is not null && result.Result.AttributeUpdates.Length > 0) _publishAttributes?.Invoke(result.Result.AttributeUpdates);
         return request is null ? null : OperationReports.Create(request, result.Result, _startFailureIsFatal(), result.CompletedAt);
     }
 }

@@ -176,6 +176,48 @@ public sealed class StatusStore
         return Touch(true);
     }
 
+    /// <summary>
+    /// A start or promote the DC dispatched is recorded as pending (Pacemaker's record-pending), so that a DC taking
+    /// over before its result arrives counts the resource as active there rather than starting a second copy.
+    /// Stops are not recorded: until the result, the earlier start keeps the resource active, which is the safe reading.
+    /// </summary>
+    public bool ApplyPending(ActionRequest a)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        if (a.Interval > TimeSpan.Zero || a.Operation is not ("start" or "promote")) return false;
+        if (!_nodes.TryGetValue(a.Node, out var e) || !e.InMembership) return false;
+        if (!e.Resources.TryGetValue(a.ResourceId, out var rsc))
+        {
+            if (e.Resources.Count >= MaxResourcesPerNode) return false;
+            e.Resources[a.ResourceId] = rsc = new ResourceEntry(a.Resource.Class.ToWire(), a.Resource.Provider, a.Resource.Type);
+        }
+        var key = $"{a.ResourceId}_last_0";
+        rsc.Operations[key] = new OperationRecord(key, a.Operation, TimeSpan.Zero, -1, 193, OperationRecord.StatusPending, a.ExpectedRc);
+        return Touch(true);
+    }
+
+    /// <summary>
+    /// An operator's cleanup: the resource's fail counts and recorded history on the node (every node when Node is
+    /// null) are forgotten, so the scheduler probes it afresh and may place it there again (crm_resource --cleanup).
+    /// </summary>
+    public bool Apply(ResourceCleanup c)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        var changed = false;
+        foreach (var e in _nodes.Values.Where(e => c.Node is null || e.Name == c.Node))
+        {
+            var keep = e.FailAttributes.Where(kv => !IsFailAttributeOf(kv.Key, c.ResourceId)).ToList();
+            if (keep.Count != e.FailAttributes.Count)
+            {
+                e.FailAttributes = Attributes.From(keep);
+                changed = true;
+            }
+            var ids = e.Resources.Keys.Where(id => c.ResourceId is null || id == c.ResourceId || id.StartsWith(c.ResourceId + ":", StringComparison.Ordinal)).ToList();
+            foreach (var id in ids) changed |= e.Resources.Remove(id);
+        }
+        return Touch(changed);
+    }
+
     public bool Apply(FailCountsCleared c)
     {
         ArgumentNullException.ThrowIfNull(c);

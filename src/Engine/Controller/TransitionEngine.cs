@@ -121,7 +121,16 @@ public sealed class TransitionEngine
     });
 
     /// <summary>A new agreed view with its DC (null while the members synchronise) and quorum.</summary>
-    public void MembershipChanged(IEnumerable<GroupMember> members, string? dc, bool quorate) => Run(() =>
+    public void MembershipChanged(IEnumerable<GroupMember> members, string? dc, bool quorate) => Run(() => ApplyView(members, dc, quorate));
+
+    /// <summary>
+    /// A new view was delivered and its members are still synchronising. The status follows the membership at once
+    /// (at the same point of the agreed order on every node); the DC stays DC until the synchronised view names the
+    /// next one, so the actions in flight are waited for (or lost with their node) rather than forgotten.
+    /// </summary>
+    public void ViewChanged(IEnumerable<GroupMember> members, bool quorate) => Run(() => ApplyView(members, _isDc ? _localNode : null, quorate));
+
+    private void ApplyView(IEnumerable<GroupMember> members, string? dc, bool quorate)
     {
         var list = members.ToList();
         var names = list.Select(m => m.Name).ToImmutableHashSet(StringComparer.Ordinal);
@@ -134,7 +143,7 @@ public sealed class TransitionEngine
         if (wasDc && !_isDc) Abandon();
         if (_active is not null) LoseActionsOnDepartedNodes();
         Trigger("membership change");
-    });
+    }
 
     public void QuorumChanged(bool quorate) => Run(() =>
     {
@@ -165,6 +174,14 @@ public sealed class TransitionEngine
                 break;
             case FailCountsCleared c:
                 if (Status.Apply(c)) Trigger($"fail count of {c.ResourceId ?? "all resources"} on {c.Node} cleared");
+                break;
+            case ActionRequest a:
+                Status.ApplyPending(a);
+                break;
+            case ResourceCleanup c:
+                Status.Apply(c);
+                // Even with nothing recorded, a cleanup asks for a fresh look (crm_resource --cleanup always does).
+                Trigger($"cleanup of {c.ResourceId ?? "all resources"} on {c.Node ?? "all nodes"} by {c.Author}");
                 break;
         }
     });

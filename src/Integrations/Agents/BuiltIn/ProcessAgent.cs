@@ -161,6 +161,8 @@ internal sealed class ProcessAgent(string stateDirectory, HttpClient http) : IBu
         psi.Environment["HOME"] = Environment.GetEnvironmentVariable("HOME") ?? "/root";
         psi.Environment["LANG"] = "C.UTF-8";
         psi.Environment["HAAPI_RESOURCE_INSTANCE"] = request.ResourceId;
+        // One definition serves every node; the command learns where it runs as OCF agents do (CRM_meta_on_node).
+        psi.Environment["HAAPI_NODE"] = request.NodeName;
         try
         {
             using var launcher = Process.Start(psi) ?? throw new InvalidOperationException("could not start /usr/bin/setsid");

@@ -1,0 +1,53 @@
+using HaApi.Engine.Events;
+using HaApi.Engine.Model;
+using HaApi.Engine.Ports;
+using HaApi.Engine.Scheduler;
+
+namespace HaApi.Engine.Controller;
+
+/// <summary>
+/// Tells the DC's transitions that are fail-overs (pm_logconv's definition: resources recovered or moved because
+/// their node was lost or they failed — not an operator's move or standby) and publishes their start, each moved
+/// resource, and their end: succeeded when a later transition completes with every recovered resource placed,
+/// failed when one could not be placed anywhere.
+/// </summary>
+internal sealed class FailoverTracker(string localNode, IEventSink events)
+{
+    private long _lastSeen;
+    private DateTimeOffset? _startedAt;
+    private bool _unplaced;
+
+    public void Observe(TransitionRecord record, ClusterStatus status, DateTimeOffset now)
+    {
+        if (record.Id > _lastSeen)
+        {
+            _lastSeen = record.Id;
+            var recovered = record.Transition.Changes.Where(c => IsFailover(c, status)).ToList();
+            if (recovered.Count > 0)
+            {
+                if (_startedAt is null)
+                {
+                    _startedAt = now;
+                    _unplaced = false;
+                    events.Publish(new FailoverStarted(now, localNode, recovered.Select(c => c.Origin).FirstOrDefault(o => !Online(status, o)),
+                        recovered.Select(c => c.Resource).ToList()));
+                }
+                foreach (var c in recovered)
+                    events.Publish(new FailoverResourceMoved(now, localNode, c.Resource, c.Origin, c.Blocked ? null : c.Destination));
+                _unplaced |= recovered.Any(c => c.Blocked || c.Destination is null);
+            }
+        }
+        if (_startedAt is { } started && record.Outcome == TransitionOutcome.Complete)
+        {
+            events.Publish(new FailoverCompleted(now, localNode, !_unplaced, now - started));
+            _startedAt = null;
+        }
+    }
+
+    private static bool IsFailover(ResourceChange c, ClusterStatus status) =>
+        c.Verb == ChangeVerb.Recover
+        || (c.Verb is ChangeVerb.Move && !Online(status, c.Origin))
+        || (c.Verb is ChangeVerb.Stop && c.Origin is not null && !Online(status, c.Origin));
+
+    private static bool Online(ClusterStatus status, string? node) => node is not null && status.Find(node) is { InMembership: true };
+}
