@@ -62,6 +62,10 @@ internal static class ConfigurationApi
 
         MapFencingLevels(api.MapGroup("/stonith/levels").WithTags("StonithLevels"));
         MapProperties(api.MapGroup("/properties").WithTags("Properties"));
+        MapDefaults(api.MapGroup("/resource-defaults").WithTags("Properties"), "ResourceDefaults", "resource-stickiness",
+            c => c.ResourceDefaults, values => new SetResourceDefaults(values));
+        MapDefaults(api.MapGroup("/operation-defaults").WithTags("Properties"), "OperationDefaults", "timeout",
+            c => c.OperationDefaults, values => new SetOperationDefaults(values));
         MapConfig(api.MapGroup("/config").WithTags("Configuration"));
     }
 
@@ -94,6 +98,23 @@ internal static class ConfigurationApi
             await writer.SubmitAsync(http, new SetProperties(body.ToImmutableSortedDictionary(StringComparer.Ordinal)), "properties");
             return TypedResults.Ok(Describe(writer.Current.Properties));
         }).WithName("SetProperties").WithSummary("Set properties; null restores a property's default")
+          .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+    }
+
+    /// <summary>rsc_defaults / op_defaults (pcs resource defaults / pcs resource op defaults): meta attributes every
+    /// resource or operation gets unless it sets its own.</summary>
+    private static void MapDefaults(RouteGroupBuilder group, string name, string example,
+        Func<ClusterConfig, ImmutableSortedDictionary<string, string>> read, Func<ImmutableSortedDictionary<string, string?>, ConfigCommand> command)
+    {
+        group.MapGet("/", (ConfigWriter writer) => TypedResults.Ok(new Dictionary<string, string>(read(writer.Current))))
+            .WithName($"Get{name}");
+        group.MapPatch("/", async (Dictionary<string, string?> body, ConfigWriter writer, HttpContext http) =>
+        {
+            if (body.Count == 0)
+                throw new RequestValidationException(new Dictionary<string, string[]> { ["$"] = [$"give at least one value, e.g. {{\"{example}\": \"100\"}}"] });
+            await writer.SubmitAsync(http, command(body.ToImmutableSortedDictionary(StringComparer.Ordinal)), name);
+            return TypedResults.Ok(new Dictionary<string, string>(read(writer.Current)));
+        }).WithName($"Set{name}").WithSummary("Set defaults; null deletes one")
           .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
     }
 

@@ -6,7 +6,8 @@ namespace HaApi.Cluster.Tests.ClusterE2E;
 /// <summary>
 /// One 3-node namespace cluster running real haapi nodes, shared by a test class. The name carries this process's
 /// id so that a later run can reap it if this one is killed, and a random part so that parallel runs never meet.
-/// Tests that break the cluster repair it before they return (<see cref="RestoreAsync"/>).
+/// Tests that break the cluster repair it before they return (<see cref="RestoreAsync"/>). Fencing is off
+/// (stonith-enabled=false) unless a test turns it on with devices of its own.
 /// </summary>
 public sealed class ClusterFixture : IAsyncLifetime
 {
@@ -30,6 +31,10 @@ public sealed class ClusterFixture : IAsyncLifetime
         {
             Cluster.Up(Size);
             await WaitConvergedAsync();
+            // No fence devices here: fencing is switched on only by the tests that configure devices for it.
+            using var properties = await Cluster.Client(1).PatchAsync("/api/v1/properties",
+                new StringContent("{\"stonith-enabled\":\"false\"}", System.Text.Encoding.UTF8, "application/json"));
+            properties.EnsureSuccessStatusCode();
         }
         catch
         {

@@ -53,6 +53,12 @@ public sealed class NamespaceCluster : IDisposable
 
     public Uri BaseAddress(int node) => new($"http://{addresses[node]}:7480");
 
+    /// <summary>An address of the cluster's own /24 (host .254, node i .i), for virtual IPs the tests create.</summary>
+    public string AddressInSubnet(int host) => $"{addresses[1][..addresses[1].LastIndexOf('.')]}.{host}";
+
+    /// <summary>Runs a command in a node's network and mount namespaces (scripts/cluster exec).</summary>
+    public string Exec(int node, params string[] command) => Run(["exec", $"node{node}", "--", .. command]);
+
     /// <summary>An authenticated client for one node. Connects fail fast (a cut or killed node), requests within 35 s
     /// (longer than the engine's 30 s submit timeout, so its own answer wins).</summary>
     public HttpClient Client(int node, TimeSpan? timeout = null)
