@@ -62,7 +62,21 @@ internal sealed class ControllerCluster : IActionDispatcher, IFencing, IStatusPu
         Flush();
     }
 
-    public void Dispatch(ActionRequest request) => Pending.Add(request);
+    /// <summary>Like the real controller, the request also goes over the bus, so every node records pending starts.</summary>
+    public void Dispatch(ActionRequest request)
+    {
+        Pending.Add(request);
+        _bus.Enqueue(request);
+    }
+
+    /// <summary>A new view is delivered and its members are still synchronising (no DC named yet).</summary>
+    public void DeliverView(params string[] names)
+    {
+        _members = [.. names.Select(n => new GroupMember((uint)Array.IndexOf(Names, n) + 1, 1, n)).OrderBy(m => m.NodeId)];
+        foreach (var m in _members) _engines[m.Name].ViewChanged(_members, _members.Length * 2 > Names.Length);
+        Pending.RemoveAll(p => !Members.Contains(p.Node));
+        Flush();
+    }
 
     public void Fence(FencingOrder order) => PendingFencing.Add(order);
 
