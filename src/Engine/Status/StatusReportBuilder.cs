@@ -33,7 +33,7 @@ internal static class StatusReportBuilder
         return new StatusReport(
             input.LocalNode,
             input.Now,
-            config.Properties.Get("cluster-infrastructure") ?? "corosync",
+            config.Properties.Get("cluster-infrastructure") is { Length: > 0 } stack ? stack : "corosync",
             input.Dc,
             input.DcVersion ?? config.Properties.Get("dc-version"),
             input.Quorate,
