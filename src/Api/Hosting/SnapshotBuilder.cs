@@ -1,11 +1,20 @@
 using System.Collections.Immutable;
 using HaApi.Engine.Cluster;
 using HaApi.Engine.Events;
+using ClusterStatus = HaApi.Engine.Model.ClusterStatus;
+using Role = HaApi.Engine.Model.Role;
+using HaApi.Engine.Scheduler;
 
 namespace HaApi.Api.Hosting;
 
-/// <summary>Builds the monitoring snapshot (what /metrics exposes) from the replicated state.</summary>
-internal sealed class SnapshotBuilder(ConfigurationReplica replica)
+/// <summary>
+/// Builds the monitoring snapshot (what /metrics exposes) from the replicated configuration and the replicated
+/// cluster status. Resource placement is the scheduler's own reading of the status (<see cref="CurrentState"/>),
+/// so the metrics never disagree with what the DC acts on.
+/// </summary>
+/// <param name="status">The replicated status (the controller's StatusStore); until wired, an empty status, in which
+/// every resource is stopped.</param>
+internal sealed class SnapshotBuilder(ConfigurationReplica replica, Func<ClusterStatus>? status = null, TimeProvider? time = null)
 {
     public ClusterSnapshot Build()
     {
@@ -23,8 +32,31 @@ internal sealed class SnapshotBuilder(ConfigurationReplica replica)
         var quorum = new QuorumState(s.Quorate, (int)(votes?.ExpectedVotes ?? 1), (int)(votes?.ExpectedVotes ?? 1),
             (int)(votes?.TotalVotes ?? (uint)s.Members.Length), (int)(votes?.QuorumVotes ?? 1),
             [.. s.Members.Select(m => new QuorumMember(m.NodeId, m.Name, 1, m == replica.Local))]);
-        return new ClusterSnapshot(replica.Local.Name, nodes, [], [], locations, attributes,
+        var current = CurrentState.Unpack(new SchedulerInput(c, status?.Invoke() ?? ClusterStatus.Empty, s.Quorate,
+            (time ?? TimeProvider.System).GetUtcNow()));
+        return new ClusterSnapshot(replica.Local.Name, nodes, Resources(current), [], locations, attributes,
             c.Properties.StonithEnabled, c.Properties.MaintenanceMode, c.Version.ToString(),
             c.LastChange?.Time ?? DateTimeOffset.UnixEpoch, quorum, []);
+    }
+
+    /// <summary>As crm_mon's XML lists them: an active instance once per node it runs on, a stopped one without node.</summary>
+    internal static ImmutableArray<ResourceState> Resources(CurrentState current)
+    {
+        var result = ImmutableArray.CreateBuilder<ResourceState>(current.Resources.Length);
+        foreach (var r in current.Resources)
+        {
+            var role = r.Role switch
+            {
+                Role.Promoted => "Promoted",
+                Role.Unpromoted => "Unpromoted",
+                Role.Started => "Started",
+                _ => "Stopped",
+            };
+            ResourceState State(string? node) => new(r.DisplayId, r.CrmMonAgent, role, node, r.Managed, r.Active, r.Orphaned,
+                r.Blocked, r.Failed, GroupId: r.GroupId, CloneId: r.CloneId);
+            if (r.Nodes.IsEmpty) result.Add(State(null));
+            else foreach (var node in r.Nodes) result.Add(State(node));
+        }
+        return result.ToImmutable();
     }
 }

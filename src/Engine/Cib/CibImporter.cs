@@ -659,7 +659,10 @@ public static class CibImporter
             return new OperationRecord(id, task, TimeSpan.FromMilliseconds(intervalMs), Int("call-id", -1), Int("rc-code", 0),
                 Int("op-status", 0), expected, lastChange, exec, (string?)op.Attribute("op-digest"),
                 (string?)op.Attribute("migrate_source"), (string?)op.Attribute("migrate_target"),
-                (string?)op.Attribute("op-restart-digest"), (string?)op.Attribute("op-force-restart"));
+                (string?)op.Attribute("op-restart-digest"), (string?)op.Attribute("op-force-restart"))
+            {
+                ExitReason = (string?)op.Attribute("exit-reason") is { Length: > 0 } reason ? reason : null,
+            };
         }
     }
 }

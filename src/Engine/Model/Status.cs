@@ -66,6 +66,9 @@ public sealed record OperationRecord(
     string? RestartDigest = null,
     string? ForceRestartParameters = null)
 {
+    /// <summary>The agent's one-line explanation of a failure (OCF exit-reason), shown with failed actions.</summary>
+    public string? ExitReason { get; init; }
+
     public const int StatusPending = -1;
     public const int StatusDone = 0;
     public const int StatusCancelled = 1;
