@@ -31,7 +31,7 @@ public class DocumentedPathsTests
             .Select(t => new Regex("^" + Regex.Replace(Regex.Escape(t), @"\\\{[^}]+}", "[^/]+") + "$"))
             .ToList();
         var mentioned = Regex.Matches(RepositoryFiles.Read(document), @"/api/v1(/[A-Za-z0-9_{}\-.]+)*")
-            .Select(m => m.Value.TrimEnd('.')).Distinct().ToList();
+            .Select(m => m.Value.TrimEnd('.')).Where(p => p != "/api/v1").Distinct().ToList(); // the bare prefix names the API, not a path
 
         Assert.True(mentioned.Count >= 10, $"{document} mentions only {mentioned.Count} API paths; is the pattern still right?");
         var unknown = mentioned.Where(path => !served.Any(s => s.IsMatch(path))).ToList();
