@@ -22,7 +22,7 @@ if (Environment.GetEnvironmentVariable("HAAPI_CONFIG") is { Length: > 0 } config
 builder.Configuration.AddInMemoryCollection(HaApiOptions.FromEnvironment());
 builder.Configuration.AddCommandLine(args);
 
-var options = builder.Configuration.GetSection(HaApiOptions.Section).Get<HaApiOptions>() ?? new HaApiOptions();
+var options = HaApiOptions.Load(builder.Configuration);
 var problems = options.Problems().ToList();
 if (problems.Count > 0)
 {
