@@ -20,30 +20,12 @@ namespace HaApi.Engine.Fencing;
 /// convention for "the cluster fenced node2"); the <see cref="Fencer"/> publishes one pair per device run. Every reason
 /// that is logged or published is masked against the secrets of all fence devices.
 /// </summary>
-public sealed class ControllerFencing : IFencing
+/// <param name="completed">(transitionKey, target, succeeded, reason): called once per order, on a pool thread.</param>
+public sealed class ControllerFencing(Fencer fencer, Func<ClusterConfig> currentConfig, string localNode, IEventSink events, TimeProvider time,
+    ILogger log, Action<string, string, bool, string?> completed) : IFencing
 {
-    private readonly Fencer _fencer;
-    private readonly Func<ClusterConfig> _config;
-    private readonly string _localNode;
-    private readonly IEventSink _events;
-    private readonly TimeProvider _time;
-    private readonly ILogger _log;
-    private readonly Action<string, string, bool, string?> _completed;
     private readonly Lock _gate = new();
     private readonly List<Operation> _running = [];
-
-    /// <param name="completed">(transitionKey, target, succeeded, reason): called once per order, on a pool thread.</param>
-    public ControllerFencing(Fencer fencer, Func<ClusterConfig> config, string localNode, IEventSink events, TimeProvider time,
-        ILogger log, Action<string, string, bool, string?> completed)
-    {
-        _fencer = fencer;
-        _config = config;
-        _localNode = localNode;
-        _events = events;
-        _time = time;
-        _log = log;
-        _completed = completed;
-    }
 
     /// <summary>The requests still running, oldest first.</summary>
     public IReadOnlyList<PendingFencing> Pending
@@ -58,12 +40,12 @@ public sealed class ControllerFencing : IFencing
         {
             if (!FenceActions.TryParse(order.Action, out var action) || !action.IsDestructive())
                 throw new ArgumentException($"'{order.Action}' is not a fencing action (stonith-action is reboot or off)");
-            operation = Start(order.Target, action, _localNode, order.Timeout, $"transition action {order.TransitionKey}");
+            operation = Start(order.Target, action, localNode, order.Timeout, $"transition action {order.TransitionKey}");
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             var reason = $"cannot fence {order.Target}: {Scrub(ex.Message)}";
-            _log.LogError("Fencing order {TransitionKey} refused: {Reason}", order.TransitionKey, reason);
+            log.LogError("Fencing order {TransitionKey} refused: {Reason}", order.TransitionKey, reason);
             _ = Task.Run(() => Report(order, false, reason));
             return;
         }
@@ -90,11 +72,11 @@ public sealed class ControllerFencing : IFencing
         {
             if (action.IsDestructive() && _running.FirstOrDefault(o => o.Target == target && o.Action.IsDestructive()) is { } running)
             {
-                _log.LogInformation("{Target} is already being fenced ({Action}, asked by {Origin} at {Started:O}); {Requester} gets that outcome",
+                log.LogInformation("{Target} is already being fenced ({Action}, asked by {Origin} at {Started:O}); {Requester} gets that outcome",
                     target, running.Action.ToAgentName(), running.Origin, running.StartedAt, requester);
                 return running;
             }
-            var operation = new Operation(target, action, origin, _time.GetUtcNow());
+            var operation = new Operation(target, action, origin, time.GetUtcNow());
             _running.Add(operation);
             _ = Task.Run(() => RunAsync(operation, budget, requester));
             return operation;
@@ -103,38 +85,38 @@ public sealed class ControllerFencing : IFencing
 
     private async Task RunAsync(Operation op, TimeSpan? requestedBudget, string requester)
     {
-        var clock = _time.GetTimestamp();
+        var clock = time.GetTimestamp();
         var actionName = op.Action.ToAgentName();
         var config = ClusterConfig.Empty;
         FencingOutcome outcome;
         try
         {
-            config = _config();
+            config = currentConfig();
             var budget = requestedBudget is { } b && b > TimeSpan.Zero ? b : config.Properties.StonithTimeout;
             var devices = FencingTopology.Plan(config, op.Target).Levels.SelectMany(l => l.Devices).Select(d => d.Id).Distinct().ToList();
-            _events.Publish(new FencingStarted(op.StartedAt, _localNode, op.Target, actionName, null));
-            _log.LogWarning("Fencing {Target} ({Action}) for {Requester}: candidate devices in order: {Devices}; budget {Budget}",
+            events.Publish(new FencingStarted(op.StartedAt, localNode, op.Target, actionName, null));
+            log.LogWarning("Fencing {Target} ({Action}) for {Requester}: candidate devices in order: {Devices}; budget {Budget}",
                 op.Target, actionName, requester, devices.Count == 0 ? "none" : string.Join(", ", devices), Duration.Format(budget));
 
-            using var deadline = new CancellationTokenSource(budget, _time);
+            using var deadline = new CancellationTokenSource(budget, time);
             try
             {
-                outcome = await _fencer.FenceAsync(config, op.Target, op.Action, op.Origin, deadline.Token, d => DeviceStarting(op, d));
+                outcome = await fencer.FenceAsync(config, op.Target, op.Action, op.Origin, deadline.Token, d => DeviceStarting(op, d));
             }
             catch (OperationCanceledException) when (deadline.IsCancellationRequested)
             {
                 // The fencer cancelled the device in progress (runners kill their agent's process group on cancellation).
                 var device = op.Device is null ? "" : $" while {op.Device} was running";
                 outcome = Failed(op, $"fencing {op.Target} ({actionName}) did not finish within its budget of {Duration.Format(budget)}{device}", clock);
-                _fencer.History.Record(outcome);
+                fencer.History.Record(outcome);
             }
         }
         catch (Exception ex)
         {
             // A bug must still end the request: the controller waits for the callback before recovering anything.
             outcome = Failed(op, $"fencing {op.Target} ({actionName}) failed: internal error {ex.GetType().Name}: {Scrub(ex.Message, config)}", clock);
-            _log.LogError("Fencing {Target} ({Action}) crashed: {Error}", op.Target, actionName, Scrub(ex.ToString(), config));
-            _fencer.History.Record(outcome);
+            log.LogError("Fencing {Target} ({Action}) crashed: {Error}", op.Target, actionName, Scrub(ex.ToString(), config));
+            fencer.History.Record(outcome);
         }
 
         Finish(op, outcome, config);
@@ -147,15 +129,15 @@ public sealed class ControllerFencing : IFencing
         try
         {
             foreach (var attempt in outcome.Attempts)
-                _log.Log(attempt.Success ? LogLevel.Information : LogLevel.Warning,
+                log.Log(attempt.Success ? LogLevel.Information : LogLevel.Warning,
                     "Fencing {Target} ({Action}): device {Device} {Result} after {Duration}: {Reason}",
                     op.Target, actionName, attempt.DeviceId, attempt.Success ? "succeeded" : attempt.TimedOut ? "timed out" : "failed",
                     Duration.Format(attempt.Duration), Scrub(attempt.Reason ?? "no details", config));
             if (outcome.Success)
-                _log.LogWarning("Fenced {Target} ({Action}) in {Duration}: {Reason}", op.Target, actionName, Duration.Format(outcome.Duration), reason);
+                log.LogWarning("Fenced {Target} ({Action}) in {Duration}: {Reason}", op.Target, actionName, Duration.Format(outcome.Duration), reason);
             else
-                _log.LogError("Fencing {Target} ({Action}) FAILED after {Duration}: {Reason}", op.Target, actionName, Duration.Format(outcome.Duration), reason);
-            _events.Publish(new FencingCompleted(_time.GetUtcNow(), _localNode, op.Target, actionName, null, outcome.Success, reason, outcome.Duration));
+                log.LogError("Fencing {Target} ({Action}) FAILED after {Duration}: {Reason}", op.Target, actionName, Duration.Format(outcome.Duration), reason);
+            events.Publish(new FencingCompleted(time.GetUtcNow(), localNode, op.Target, actionName, null, outcome.Success, reason, outcome.Duration));
         }
         finally
         {
@@ -168,23 +150,23 @@ public sealed class ControllerFencing : IFencing
     private void DeviceStarting(Operation op, FenceDevice device)
     {
         op.Device = device.Id;
-        _log.LogInformation("Fencing {Target} ({Action}): running device {Device} ({Agent})", op.Target, op.Action.ToAgentName(), device.Id, device.Agent);
+        log.LogInformation("Fencing {Target} ({Action}): running device {Device} ({Agent})", op.Target, op.Action.ToAgentName(), device.Id, device.Agent);
     }
 
     private void Report(FencingOrder order, bool succeeded, string? reason)
     {
         try
         {
-            _completed(order.TransitionKey, order.Target, succeeded, reason);
+            completed(order.TransitionKey, order.Target, succeeded, reason);
         }
         catch (Exception ex)
         {
-            _log.LogError("Reporting the fencing outcome of {Target} for {TransitionKey} failed: {Error}", order.Target, order.TransitionKey, ex.Message);
+            log.LogError("Reporting the fencing outcome of {Target} for {TransitionKey} failed: {Error}", order.Target, order.TransitionKey, ex.Message);
         }
     }
 
     private FencingOutcome Failed(Operation op, string reason, long clock) =>
-        new(op.Target, op.Action, op.Origin, false, null, [], reason, op.StartedAt, _time.GetElapsedTime(clock));
+        new(op.Target, op.Action, op.Origin, false, null, [], reason, op.StartedAt, time.GetElapsedTime(clock));
 
     private string Scrub(string text) => Scrub(text, SafeConfig());
 
@@ -192,7 +174,7 @@ public sealed class ControllerFencing : IFencing
 
     private ClusterConfig SafeConfig()
     {
-        try { return _config(); }
+        try { return currentConfig(); }
         catch (Exception) { return ClusterConfig.Empty; }
     }
 
