@@ -22,7 +22,12 @@ public static partial class ConfigValidator
     [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.@:+\-]{0,127}$")]
     private static partial Regex AgentTypePattern();
 
-    [GeneratedRegex(@"^fence_[A-Za-z0-9_\-]+$")]
+    /// <summary>
+    /// The names fence-agents installs (/usr/sbin/fence_ipmilan, fence_aws, ...). Validation is pure, so whether the
+    /// agent is installed on every node is not checked here: the runner fails with the missing path at fence time, and
+    /// a device's monitor finds it earlier.
+    /// </summary>
+    [GeneratedRegex(@"^fence_[a-z0-9_]+$")]
     private static partial Regex FenceAgentPattern();
 
     public static bool IsValidId(string? id) => id is not null && IdPattern().IsMatch(id);
@@ -264,16 +269,22 @@ public static partial class ConfigValidator
         public void FenceDevice(FenceDevice d)
         {
             if (!d.IsBuiltIn && !FenceAgentPattern().IsMatch(d.Agent))
-                Error(d.Id, "agent", "must be a fence agent name (fence_*) or a built-in device: haapi:ec2, haapi:script");
+                Error(d.Id, "agent", $"unknown fence agent '{d.Agent}': give a fence agent's file name (fence_ then lower-case letters, digits"
+                                     + " or '_', e.g. fence_ipmilan) or a built-in device: haapi:ec2, haapi:script");
             if (d.IsBuiltIn && d.Agent is not (Model.FenceDevice.Ec2Agent or Model.FenceDevice.ScriptAgent))
                 Error(d.Id, "agent", $"unknown built-in fence device '{d.Agent}'; use haapi:ec2 or haapi:script");
             Parameters(d.Id, "params", d.Parameters);
             foreach (var k in d.Parameters.Keys.Where(k => k.StartsWith("pcmk_", StringComparison.Ordinal)))
                 Error(d.Id, $"params.{k}", "pcmk_* settings are fields of the device (hostMap, hostList, delayBase, ...), not agent parameters");
+            // Unknown nodes are refused even while no node is registered yet. Accepting them only while the node list
+            // is empty looks friendlier at bootstrap, but every change is validated against the whole configuration it
+            // produces: the first node registration would then be refused because the device names the nodes not
+            // registered yet, and registration would never get through. Nodes are registered from corosync's nodelist
+            // as soon as the cluster is quorate, so a client only has to wait for them (or PUT the node itself).
             foreach (var node in d.HostMap.Keys.Where(n => config.FindNode(n) is null))
-                Error(d.Id, $"hostMap.{node}", $"no node '{node}' is configured");
+                Error(d.Id, $"hostMap.{node}", UnknownNode(node));
             foreach (var node in d.HostList.Where(n => config.FindNode(n) is null))
-                Error(d.Id, "hostList", $"no node '{node}' is configured");
+                Error(d.Id, "hostList", UnknownNode(node));
             if (d.Retries is < 0 or > 10) Error(d.Id, "retries", "must be between 0 and 10");
             if (d.DelayBase < TimeSpan.Zero) Error(d.Id, "delayBase", "must not be negative");
             if (d.DelayMax < TimeSpan.Zero) Error(d.Id, "delayMax", "must not be negative");
@@ -282,11 +293,16 @@ public static partial class ConfigValidator
                 Error(d.Id, "params.script", "is required: the path of the forced-stop script");
         }
 
+        private string UnknownNode(string node) =>
+            $"no node '{node}' is configured" + (config.Nodes.IsDefaultOrEmpty
+                ? " (no node is registered yet: nodes register when the cluster is quorate; retry then, or add the node first)"
+                : $" (nodes: {string.Join(", ", config.Nodes.Select(n => n.Name))})");
+
         public void FencingLevels()
         {
             foreach (var l in config.FencingLevels)
             {
-                if (config.FindNode(l.Target) is null) Error(l.Id, "target", $"no node '{l.Target}' is configured");
+                if (config.FindNode(l.Target) is null) Error(l.Id, "target", UnknownNode(l.Target));
                 if (l.Index is < 1 or > 9) Error(l.Id, "index", "must be between 1 and 9");
                 if (l.Devices.IsDefaultOrEmpty) Error(l.Id, "devices", "a level needs at least one device");
                 for (var i = 0; i < l.Devices.Length; i++)

@@ -13,6 +13,21 @@ namespace HaApi.Integrations.Aws;
 /// from the Stop/Start response. Any API error from Stop/Start fails at once (fence_aws 4.12 kept polling until its
 /// power_timeout). Before off, it refuses to fence when its own instance is not running: in a two-node split, the node
 /// that is itself being stopped must not take its peer down with it.
+/// <para>Device parameters read (parsed in <see cref="Ec2DeviceParameters"/>; names follow fence_aws):</para>
+/// <list type="bullet">
+/// <item>hostMap (pcmk_host_map) "node1:i-0abc;node2:i-0def": node to instance id; without an entry the node name
+/// itself must be an instance id. <c>port</c> / <c>plug</c>: one fixed instance id for every target.</item>
+/// <item><c>region</c>: else AWS_REGION / AWS_DEFAULT_REGION, else the instance metadata's region.</item>
+/// <item><c>endpoint</c>: overrides https://ec2.REGION.amazonaws.com/ (VPC endpoint, FIPS, the tests' EC2 double);
+/// <c>imds_endpoint</c>: overrides http://169.254.169.254/ (else Ec2FencerOptions.ImdsEndpoint).</item>
+/// <item><c>access_key</c> + <c>secret_key</c> (+ <c>session_token</c>): both or neither; neither means the SDK's
+/// default chain (environment, shared profile, container, instance role). All three are secrets: masked everywhere.</item>
+/// <item><c>self_instance_id</c>: this node's instance for the race check, else asked from IMDS;
+/// <c>skip_race_check</c> (false): skip it. <c>skip_os_shutdown</c> (true): StopInstances SkipOsShutdown.</item>
+/// <item><c>power_timeout</c> (60s): how long to wait for stopped/running; <c>poll_interval</c> (1s).</item>
+/// </list>
+/// Retries of throttled calls and per-call timeouts are process-wide (<see cref="Ec2FencerOptions"/>); the request's
+/// timeout bounds everything.
 /// </summary>
 public sealed class Ec2Fencer : IFenceDeviceRunner
 {

@@ -42,8 +42,8 @@ public sealed partial class FenceAgentRunner(FenceAgentRunnerOptions options) : 
         var run = await AgentProcess.RunAsync(path, input, extra, stripped,
             request.Timeout, options.MaxOutputBytes, cancellationToken);
 
-        var stdout = SecretRedactor.Redact(run.Stdout, device.Parameters);
-        var stderr = SecretRedactor.Redact(run.Stderr, device.Parameters);
+        var stdout = FenceSecrets.Redact(run.Stdout, device.Parameters);
+        var stderr = FenceSecrets.Redact(run.Stderr, device.Parameters);
         if (run.TimedOut)
             return new FenceResult(false, device.Id,
                 $"{device.Agent} {request.Action.ToAgentName()} {request.Target}: timed out after {Duration.Format(request.Timeout)}, agent killed",

@@ -45,13 +45,13 @@ public sealed class ForcedStopScriptRunner(FenceAgentRunnerOptions options) : IF
             ["CLP_SERVER_LOCAL"] = request.Origin,
         };
         var run = await AgentProcess.RunAsync(script, null, environment, ["PCMK_service"], request.Timeout, options.MaxOutputBytes, cancellationToken);
-        var stdout = SecretRedactor.Redact(run.Stdout, device.Parameters);
+        var stdout = FenceSecrets.Redact(run.Stdout, device.Parameters);
         if (run.TimedOut)
             return new FenceResult(false, device.Id, $"forced-stop script {script} for {request.Target} timed out after {Duration.Format(request.Timeout)}, killed",
                 run.Duration, null, TimedOut: true, Output: stdout);
         if (run.ExitCode == 0)
             return new FenceResult(true, device.Id, null, run.Duration, 0, Output: stdout);
-        var stderr = SecretRedactor.Redact(run.Stderr, device.Parameters).Trim();
+        var stderr = FenceSecrets.Redact(run.Stderr, device.Parameters).Trim();
         var last = stderr.Split('\n').LastOrDefault(l => l.Trim().Length > 0)?.Trim();
         return new FenceResult(false, device.Id,
             $"forced-stop script {script} for {request.Target} exited {run.ExitCode}" + (last is null ? "" : $": {(last.Length > 300 ? last[..300] : last)}"),

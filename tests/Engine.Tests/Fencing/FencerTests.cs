@@ -37,10 +37,15 @@ public class FencerTests
         Assert.Equal(["ipmi", "pdu1", "pdu2"], outcome.Attempts.Select(a => a.DeviceId));
         Assert.Contains("pdu1, pdu2 at level 2", outcome.Reason);
         Assert.Equal(outcome, history.LastSuccess("node1"));
-        Assert.IsType<FencingStarted>(events.Published.First());
-        var done = Assert.IsType<FencingCompleted>(events.Published.Last());
-        Assert.True(done.Succeeded);
-        Assert.Equal("pdu1,pdu2", done.Device);
+        // One started/completed pair per device run, each naming its device; the request itself is the caller's to report.
+        Assert.Equal(["start ipmi", "failed ipmi: BMC unreachable", "start pdu1", "ok pdu1", "start pdu2", "ok pdu2"],
+            events.Published.Select(e => e switch
+            {
+                FencingStarted s => $"start {s.Device}",
+                FencingCompleted c => $"{(c.Succeeded ? "ok" : "failed")} {c.Device}{(c.Succeeded ? "" : $": {c.Reason}")}",
+                _ => e.GetType().Name,
+            }));
+        Assert.All(events.Published, e => Assert.Equal("node9", e.Node));
     }
 
     [Fact]
@@ -58,7 +63,7 @@ public class FencerTests
         // pdu1 failed first, so pdu2 was never tried: the level cannot succeed anyway.
         Assert.Equal(["ipmi", "pdu1"], outcome.Attempts.Select(a => a.DeviceId));
         Assert.Equal("fencing node1 (off) failed: level 1: ipmi: no power; level 2: pdu1: no power", outcome.Reason);
-        Assert.False(Assert.IsType<FencingCompleted>(events.Published.Last()).Succeeded);
+        Assert.Equal(["ipmi", "pdu1"], events.Published.OfType<FencingCompleted>().Where(c => !c.Succeeded).Select(c => c.Device));
     }
 
     [Fact]
@@ -267,7 +272,7 @@ public class FencerVirtualTimeTests
         Assert.Contains("timed out after 2min", outcome.Reason);
     }
 
-    private static async Task WaitUntil(Func<bool> condition)
+    internal static async Task WaitUntil(Func<bool> condition)
     {
         for (var i = 0; i < 500 && !condition(); i++) await Task.Delay(10);
         Assert.True(condition(), "condition not reached within 5s");

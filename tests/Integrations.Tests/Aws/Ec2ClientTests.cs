@@ -1,4 +1,5 @@
 using HaApi.Integrations.Aws;
+using HaApi.TestSupport;
 
 namespace HaApi.Integrations.Tests.Aws;
 

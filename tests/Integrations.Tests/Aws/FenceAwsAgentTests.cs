@@ -3,6 +3,7 @@ using HaApi.Engine.Fencing;
 using HaApi.Engine.Model;
 using HaApi.Integrations.Fencing;
 using HaApi.Integrations.Tests.Fencing;
+using HaApi.TestSupport;
 
 namespace HaApi.Integrations.Tests.Aws;
 

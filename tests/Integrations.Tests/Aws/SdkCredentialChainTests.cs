@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using HaApi.Engine.Fencing;
 using HaApi.Engine.Model;
 using HaApi.Integrations.Aws;
+using HaApi.TestSupport;
 
 namespace HaApi.Integrations.Tests.Aws;
 

@@ -149,6 +149,46 @@ public class FenceAgentRunnerTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Equal("on", File.ReadAllText(dir.File("power")).Trim()); // reboot leaves it powered on
     }
 
+    [Fact]
+    public async Task Fencer_kills_a_hanging_agent_at_the_device_timeout_and_fences_with_the_next_level()
+    {
+        using var dir = new TempDir();
+        // Level 1 takes its arguments like a real agent, then hangs with a child in its process group.
+        dir.Script("fence_hang", $"cat > {dir.File("hang.stdin")}\nsleep 60 &\necho $! > {dir.File("child")}\nsleep 60\n");
+        // Level 2 checks what it was sent the way fencing.py would, and powers the target off.
+        dir.Script("fence_ok", $$"""
+            cat > {{dir.File("ok.stdin")}}
+            grep -qx 'action=off' {{dir.File("ok.stdin")}} || { echo 'Failed: Unrecognised action' >&2; exit 1; }
+            echo 'Success: Powered OFF'
+            """);
+        var runner = new FenceAgentRunner(new FenceAgentRunnerOptions { AgentDirectory = dir.Path });
+        var config = ClusterConfig.Empty with
+        {
+            FenceDevices =
+            [
+                Make("ipmi", "fence_hang", [P("ipaddr", "10.0.0.12")], hostMap: "node2:bmc-2") with { Timeout = TimeSpan.FromMilliseconds(500), Retries = 3 },
+                Make("pdu", "fence_ok", [P("ipaddr", "10.0.0.50")], hostMap: "node2:7"),
+            ],
+            FencingLevels = [new FencingLevel("node2", 1, ["ipmi"]), new FencingLevel("node2", 2, ["pdu"])],
+        };
+        var fencer = new Fencer([runner], new FencerOptions("node1"), TimeProvider.System, new Random(1), new FencingHistory());
+        var clock = Stopwatch.StartNew();
+
+        var outcome = await fencer.FenceAsync(config, "node2", FenceAction.Off, "node1", CancellationToken.None);
+
+        output.WriteLine($"hung level 1 (timeout 500ms) then level 2: {clock.Elapsed.TotalMilliseconds:0}ms");
+        Assert.True(outcome.Success, outcome.Reason);
+        Assert.Equal(2, outcome.SucceededLevel);
+        var hung = outcome.Attempts[0];
+        Assert.Equal(("ipmi", true), (hung.DeviceId, hung.TimedOut));
+        Assert.Equal("fence_hang off node2: timed out after 500ms, agent killed", hung.Reason);
+        Assert.Equal(2, outcome.Attempts.Length); // a timed-out attempt is not retried: the budget is spent
+        Assert.InRange(clock.Elapsed.TotalSeconds, 0.5, 4);
+        await WaitGone(int.Parse(File.ReadAllText(dir.File("child")).Trim()));
+        Assert.Equal(["action=off", "nodename=node2", "port=bmc-2", "ipaddr=10.0.0.12"], File.ReadAllLines(dir.File("hang.stdin")));
+        Assert.Equal(["action=off", "nodename=node2", "port=7", "ipaddr=10.0.0.50"], File.ReadAllLines(dir.File("ok.stdin")));
+    }
+
     internal static async Task WaitGone(int pid)
     {
         for (var i = 0; i < 50; i++)

@@ -7,14 +7,20 @@ using System.Security;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace HaApi.Integrations.Tests.Aws;
+namespace HaApi.TestSupport;
 
 /// <summary>
-/// A loopback EC2 + IMDSv2 test double speaking the real wire protocol: form-encoded POST /, API 2016-11-15 XML
-/// responses, the EC2 error XML, SigV4 verification (its own implementation, independent of the code under test) and
-/// an instance state machine running -> stopping -> stopped -> pending -> running with configurable delays.
-/// Faults: per-action error injection (e.g. RequestLimitExceeded twice), denied actions (UnauthorizedOperation) and
-/// instances whose stop never completes.
+/// An EC2 + IMDSv2 test double speaking the real wire protocol: form-encoded POST /, API 2016-11-15 XML responses, the
+/// EC2 error XML, SigV4 verification against <see cref="AccessKey"/>/<see cref="SecretKey"/> (its own implementation,
+/// independent of the code under test) and an instance state machine running -> stopping -> stopped -> pending ->
+/// running with configurable delays. Faults: per-action error injection (e.g. RequestLimitExceeded twice), denied
+/// actions (UnauthorizedOperation) and instances whose stop never completes.
+/// <para>
+/// Shared source (tests/TestSupport, compiled into Integrations.Tests and Cluster.Tests). It listens on loopback by
+/// default; the cluster tests give the bridge address their network namespaces reach, and learn through
+/// <see cref="InstanceStopped"/> when to kill the processes of the node whose instance was just stopped. IMDS answers
+/// instance-id per caller address (<see cref="MapCaller"/>), so each namespaced node sees its own instance.
+/// </para>
 /// </summary>
 public sealed class Ec2Double : IDisposable
 {
@@ -27,20 +33,39 @@ public sealed class Ec2Double : IDisposable
     private readonly ConcurrentDictionary<string, ConcurrentQueue<string>> _injected = new();
     private readonly ConcurrentDictionary<string, byte> _denied = new();
     private readonly ConcurrentDictionary<string, byte> _imdsTokens = new();
+    private readonly ConcurrentDictionary<IPAddress, string> _callers = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly CancellationTokenSource _stop = new();
 
-    public Ec2Double()
+    /// <param name="listenAddress">Where to listen (default 127.0.0.1); a specific address, not Any, so that
+    /// <see cref="Endpoint"/> is an address clients can use.</param>
+    public Ec2Double(IPAddress? listenAddress = null)
     {
-        (_listener, Port) = Listen();
+        ListenAddress = listenAddress ?? IPAddress.Loopback;
+        if (ListenAddress.Equals(IPAddress.Any) || ListenAddress.Equals(IPAddress.IPv6Any))
+            throw new ArgumentException("give the address clients will connect to (e.g. the bridge address), not Any", nameof(listenAddress));
+        (_listener, Port) = Listen(ListenAddress);
         _ = Task.Run(ServeAsync);
     }
 
+    public IPAddress ListenAddress { get; }
     public int Port { get; }
-    public Uri Endpoint => new($"http://127.0.0.1:{Port}/");
+    public Uri Endpoint => new($"http://{Host(ListenAddress)}:{Port}/");
     public TimeSpan StopDelay { get; set; } = TimeSpan.FromMilliseconds(300);
     public TimeSpan StartDelay { get; set; } = TimeSpan.FromMilliseconds(300);
+    /// <summary>What IMDS answers as instance-id to callers not mapped with <see cref="MapCaller"/>.</summary>
     public string? SelfInstanceId { get; set; }
+
+    /// <summary>
+    /// Raised once each time an instance reaches "stopped", with its id and Name tag, StopDelay after the StopInstances
+    /// call even if nobody polls. Runs on a pool thread; an exception from a handler is kept in <see cref="HandlerErrors"/>.
+    /// </summary>
+    public event Action<string, string>? InstanceStopped;
+
+    public ConcurrentQueue<Exception> HandlerErrors { get; } = new();
+
+    /// <summary>IMDS tells a caller at this source address that it is this instance (one haapi node per namespace).</summary>
+    public void MapCaller(IPAddress caller, string instanceId) => _callers[caller] = instanceId;
 
     /// <summary>Every EC2 call received, in order: (Action, parameters).</summary>
     public ConcurrentQueue<(string Action, IReadOnlyDictionary<string, string> Parameters)> Calls { get; } = new();
@@ -57,6 +82,18 @@ public sealed class Ec2Double : IDisposable
 
     public void NeverStop(string id) => _instances[id].NeverStops = true;
 
+    /// <summary>Waits until the instance is in state (the state machine advances on its own), or throws TimeoutException.</summary>
+    public async Task WaitForStateAsync(string id, string state, TimeSpan timeout)
+    {
+        var deadline = _clock.Elapsed + timeout;
+        while (StateOf(id) != state)
+        {
+            if (_clock.Elapsed > deadline)
+                throw new TimeoutException($"instance {id} is still {StateOf(id)} after {timeout.TotalSeconds:0.#}s, not {state}; states: {string.Join(" -> ", HistoryOf(id))}");
+            await Task.Delay(20);
+        }
+    }
+
     public void Inject(string action, string code, int times)
     {
         var q = _injected.GetOrAdd(action, _ => new ConcurrentQueue<string>());
@@ -71,16 +108,19 @@ public sealed class Ec2Double : IDisposable
         try { _listener.Stop(); _listener.Close(); } catch (ObjectDisposedException) { }
     }
 
-    private static (HttpListener, int) Listen()
+    private static string Host(IPAddress address) =>
+        address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
+
+    private static (HttpListener, int) Listen(IPAddress address)
     {
         for (var attempt = 0; ; attempt++)
         {
-            var probe = new TcpListener(IPAddress.Loopback, 0);
+            var probe = new TcpListener(address, 0);
             probe.Start();
             var port = ((IPEndPoint)probe.LocalEndpoint).Port;
             probe.Stop();
             var listener = new HttpListener();
-            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+            listener.Prefixes.Add($"http://{Host(address)}:{port}/");
             try
             {
                 listener.Start();
@@ -146,6 +186,7 @@ public sealed class Ec2Double : IDisposable
         if (request.Headers["X-aws-ec2-metadata-token"] is not { } t || !_imdsTokens.ContainsKey(t)) return (401, "text/plain", "");
         return request.Url!.AbsolutePath switch
         {
+            "/latest/meta-data/instance-id" when _callers.TryGetValue(request.RemoteEndPoint.Address, out var mapped) => (200, "text/plain", mapped),
             "/latest/meta-data/instance-id" when SelfInstanceId is not null => (200, "text/plain", SelfInstanceId),
             "/latest/meta-data/placement/region" => (200, "text/plain", Region),
             _ => (404, "text/plain", ""),
@@ -233,7 +274,13 @@ public sealed class Ec2Double : IDisposable
             previous = instance.Current(this);
             if (stop && previous is "pending") return Error(400, "IncorrectInstanceState", $"The instance '{id}' is not in a state from which it can be stopped.");
             if (!stop && previous is "stopping") return Error(400, "IncorrectInstanceState", $"The instance '{id}' is not in a state from which it can be started.");
-            if (stop && previous == "running") instance.Set("stopping", _clock.Elapsed);
+            if (stop && previous == "running")
+            {
+                instance.Set("stopping", _clock.Elapsed);
+                // Nobody may poll (the fencer could be the node that is going down): advance the state on a timer too.
+                _ = Task.Delay(StopDelay, _stop.Token).ContinueWith(_ => instance.Current(this), CancellationToken.None,
+                    TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            }
             if (!stop && previous == "stopped") instance.Set("pending", _clock.Elapsed);
             current = instance.Current(this);
         }
@@ -321,13 +368,30 @@ public sealed class Ec2Double : IDisposable
         /// <summary>Advances transitional states whose delay has passed, then returns the state.</summary>
         public string Current(Ec2Double owner)
         {
+            bool stoppedNow;
+            string state;
             lock (this)
             {
                 var now = owner._clock.Elapsed;
-                if (_state == "stopping" && !NeverStops && now - _since >= owner.StopDelay) Set("stopped", now);
+                stoppedNow = _state == "stopping" && !NeverStops && now - _since >= owner.StopDelay;
+                if (stoppedNow) Set("stopped", now);
                 if (_state == "pending" && now - _since >= owner.StartDelay) Set("running", now);
-                return _state;
+                state = _state;
             }
+            // Outside the lock: a handler may call back into the double (StateOf, HistoryOf).
+            if (stoppedNow) owner.RaiseStopped(Id, Name);
+            return state;
         }
+    }
+
+    private void RaiseStopped(string id, string name)
+    {
+        var handlers = InstanceStopped;
+        if (handlers is null) return;
+        _ = Task.Run(() =>
+        {
+            try { handlers(id, name); }
+            catch (Exception ex) { HandlerErrors.Enqueue(ex); }
+        });
     }
 }
