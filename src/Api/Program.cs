@@ -71,11 +71,12 @@ builder.Services.AddSingleton<IGroupTransport>(_ => options.Transport switch
     _ => new LocalGroupTransport(options.ResolvedNodeName),
 });
 builder.Services.AddSingleton<ConfigurationReplica>();
+builder.Services.AddSingleton<FencingWiring>();
 builder.Services.AddSingleton<IResourceAgentRunner>(_ => new ResourceAgentRunner(AgentDirectories.For(options)));
 builder.Services.AddSingleton(sp => new ClusterController(
     sp.GetRequiredService<IGroupTransport>(),
     sp.GetRequiredService<IResourceAgentRunner>(),
-    callback => new PendingFencingWiring(callback),
+    sp.GetRequiredService<FencingWiring>().Create,
     sp.GetRequiredService<IEventSink>(),
     sp.GetRequiredService<TimeProvider>(),
     sp.GetRequiredService<ILoggerFactory>()));
@@ -124,11 +125,6 @@ app.Logger.LogInformation("HaApi node {Node} (transport {Transport}, data {DataD
     options.ResolvedNodeName, options.Transport, options.ResolvedDataDirectory, options.Urls);
 await app.RunAsync();
 return 0;
-
-internal sealed class PendingFencingWiring(FencingCallback callback) : IFencing
-{
-    public void Fence(FencingOrder order) => Task.Run(() => callback(order.TransitionKey, order.Target, false, "fencing is not wired into this build yet"));
-}
 
 internal sealed record HealthDto(string Node, bool Quorate, string ConfigVersion);
 

@@ -29,6 +29,8 @@ public sealed class ClusterController : IReplicaObserver, IActionDispatcher, ISt
     private readonly Channel<ClusterMessage> _outgoing = Channel.CreateUnbounded<ClusterMessage>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, TaskCompletionSource> _cleanups = new();
+    // Requests delivered and not yet answered, as every node sees them in the agreed order (owned by the loop).
+    private readonly Dictionary<string, DeliveredAction> _inFlight = new(StringComparer.Ordinal);
     // Built once the transport has started (this node's name comes from it): see EnsureStarted.
     private string _localNode = "";
     private ControllerLoop? _loop;
@@ -100,6 +102,13 @@ public sealed class ClusterController : IReplicaObserver, IActionDispatcher, ISt
         }
     }
 
+    /// <summary>
+    /// The operator confirms Target is down (pcs stonith confirm): recorded in agreed order exactly as a successful
+    /// fencing, so recovery waiting on that node's fencing proceeds. Only for a node outside the membership.
+    /// </summary>
+    public ValueTask ConfirmFencedAsync(string target, CancellationToken cancellationToken) =>
+        _transport.MulticastAsync(new NodeFenced(target, "off", _time.GetUtcNow()).Encode(), cancellationToken);
+
     public async ValueTask ObserveAsync(ReplicaNotification notification, CancellationToken cancellationToken)
     {
         var loop = EnsureStarted();
@@ -110,7 +119,13 @@ public sealed class ClusterController : IReplicaObserver, IActionDispatcher, ISt
                 await loop.PostAsync(e => e.ConfigurationChanged(c.Config), cancellationToken).ConfigureAwait(false);
                 break;
             case ViewDelivered v:
-                await loop.PostAsync(e => e.ViewChanged(v.Members, v.Quorate), cancellationToken).ConfigureAwait(false);
+                await loop.PostAsync(e =>
+                {
+                    // Work on a node that left will never report.
+                    foreach (var key in _inFlight.Where(kv => !v.Members.Any(m => m.Name == kv.Value.Request.Node)).Select(kv => kv.Key).ToList())
+                        _inFlight.Remove(key);
+                    e.ViewChanged(v.Members, v.Quorate);
+                }, cancellationToken).ConfigureAwait(false);
                 break;
             case ViewSynchronised v:
                 await loop.PostAsync(e => e.MembershipChanged(v.Members, v.Dc, v.Quorate), cancellationToken).ConfigureAwait(false);
@@ -122,7 +137,11 @@ public sealed class ClusterController : IReplicaObserver, IActionDispatcher, ISt
                 await loop.PostAsync(e => e.AttributesChanged(a.Node, a.Attributes), cancellationToken).ConfigureAwait(false);
                 break;
             case RecordDelivered { Message: ActionRequest request }:
-                await loop.PostAsync(e => e.Deliver(request), cancellationToken).ConfigureAwait(false);
+                await loop.PostAsync(e =>
+                {
+                    e.Deliver(request);
+                    _inFlight[request.TransitionKey] = new DeliveredAction(request, _time.GetUtcNow());
+                }, cancellationToken).ConfigureAwait(false);
                 if (request.Node == _localNode) _ = RunAsync(request);
                 break;
             case RecordDelivered { Message: ResourceCleanup cleanup }:
@@ -131,7 +150,14 @@ public sealed class ClusterController : IReplicaObserver, IActionDispatcher, ISt
                 if (_cleanups.TryGetValue(cleanup.Id, out var applied))
                     await loop.PostAsync(_ => applied.TrySetResult(), cancellationToken).ConfigureAwait(false);
                 break;
-            case RecordDelivered { Message: OperationResultRecorded or NodeFenced or FailCountsCleared } r:
+            case RecordDelivered { Message: OperationResultRecorded result }:
+                await loop.PostAsync(e =>
+                {
+                    if (result.TransitionKey is { } key) _inFlight.Remove(key);
+                    e.Deliver(result);
+                }, cancellationToken).ConfigureAwait(false);
+                break;
+            case RecordDelivered { Message: NodeFenced or FailCountsCleared } r:
                 await loop.PostAsync(e => e.Deliver(r.Message), cancellationToken).ConfigureAwait(false);
                 break;
         }
@@ -155,7 +181,9 @@ public sealed class ClusterController : IReplicaObserver, IActionDispatcher, ISt
     private void Publish(TransitionEngine engine)
     {
         var history = engine.History;
-        _view = new ControllerView(engine.Status.Current, engine.Status.Version, engine.IsDc, engine.InFlight.Select(x => x.Action).ToImmutableArray(),
+        // A recurring monitor stays registered after its first result; only one-shot work and first monitor runs count.
+        _view = new ControllerView(engine.Status.Current, engine.Status.Version, engine.IsDc,
+            [.. _inFlight.Values.OrderBy(a => a.DeliveredAt).ThenBy(a => a.Request.TransitionKey, StringComparer.Ordinal)],
             history.Count == 0 ? null : history[^1]);
         if (engine.IsDc && history.Count > 0) _failovers!.Observe(history[^1], engine.Status.Current, _time.GetUtcNow());
     }
@@ -264,12 +292,15 @@ public sealed class ClusterController : IReplicaObserver, IActionDispatcher, ISt
     }
 }
 
+/// <summary>An action request as delivered to every node, awaiting its result.</summary>
+public sealed record DeliveredAction(ActionRequest Request, DateTimeOffset DeliveredAt);
+
 /// <summary>How the fencing port reports an outcome back to the controller.</summary>
 public delegate void FencingCallback(string transitionKey, string target, bool succeeded, string? reason);
 
-/// <summary>The controller's state for readers: the replicated status, whether this node is DC, the actions it has in
-/// flight (DC only) and its latest transition.</summary>
-public sealed record ControllerView(ClusterStatus Status, long StatusVersion, bool IsDc, ImmutableArray<Scheduler.SchedulerAction> InFlight, TransitionRecord? LastTransition)
+/// <summary>The controller's state for readers: the replicated status, whether this node is DC, the actions dispatched
+/// and not yet answered (every node sees the requests) and the latest transition (DC only).</summary>
+public sealed record ControllerView(ClusterStatus Status, long StatusVersion, bool IsDc, ImmutableArray<DeliveredAction> InFlight, TransitionRecord? LastTransition)
 {
     public static readonly ControllerView Empty = new(ClusterStatus.Empty, 0, false, [], null);
 }
