@@ -48,7 +48,7 @@ public sealed record FailedAction(
                 {
                     if (!IsFailure(op, isManaged(history.ResourceId)) || !seen.Add((op.Operation, op.Interval))) continue;
                     result.Add(new FailedAction(ResourceOf(op, history), op.Operation, (long)op.Interval.TotalMilliseconds, node.Name,
-                        op.RcCode, ExitCodeText.Describe(op.RcCode), op.OpStatus, OperationStatusText(op.OpStatus), op.ExitReason,
+                        op.RcCode, ExitCodeText.Describe(op.RcCode), op.OpStatus, ExitCodeText.DescribeOperationStatus(op.OpStatus), op.ExitReason,
                         op.CallId, op.LastRcChange, op.ExecTimeMs));
                 }
             }
@@ -87,23 +87,4 @@ public sealed record FailedAction(
 
     private const int StatusError = 4;
     private const int StatusNotInstalled = 7;
-
-    /// <summary>Pacemaker's words for executor statuses (pcmk_exec_status_str).</summary>
-    public static string OperationStatusText(int opStatus) => opStatus switch
-    {
-        -1 => "pending",
-        0 => "complete",
-        1 => "Cancelled",
-        2 => "Timed Out",
-        3 => "NOT SUPPORTED",
-        4 => "Error",
-        5 => "Hard error",
-        6 => "Fatal error",
-        7 => "Not installed",
-        8 => "Internal communication failure",
-        9 => "Cannot execute now",
-        10 => "No fence device",
-        11 => "CIB secrets unavailable",
-        _ => "UNKNOWN!",
-    };
 }
