@@ -34,7 +34,9 @@ public sealed record FailedAction(
     /// <summary>
     /// The failed operations in the histories of the given nodes, nodes in the order given, each resource's
     /// operations in call order, one per operation key and node (the compacted history repeats a failure in
-    /// "_last_failure_0" and in the operation's own record).
+    /// "_last_failure_0" and in the operation's own record). One known difference from crm_mon 2.1.5: for records
+    /// without an operation_key attribute (CIBs older than Pacemaker 1.1) crm_mon keeps only the first failure per
+    /// node, a side effect of comparing missing keys as equal.
     /// </summary>
     public static ImmutableArray<FailedAction> From(IEnumerable<NodeState> nodes, Func<string, bool> isManaged)
     {
