@@ -2,8 +2,8 @@ using System.Collections.Immutable;
 using HaApi.Engine.Cluster;
 using HaApi.Engine.Events;
 using ClusterStatus = HaApi.Engine.Model.ClusterStatus;
-using Role = HaApi.Engine.Model.Role;
 using HaApi.Engine.Scheduler;
+using HaApi.Engine.Status;
 
 namespace HaApi.Api.Hosting;
 
@@ -34,29 +34,8 @@ internal sealed class SnapshotBuilder(ConfigurationReplica replica, Func<Cluster
             [.. s.Members.Select(m => new QuorumMember(m.NodeId, m.Name, 1, m == replica.Local))]);
         var current = CurrentState.Unpack(new SchedulerInput(c, status?.Invoke() ?? ClusterStatus.Empty, s.Quorate,
             (time ?? TimeProvider.System).GetUtcNow()));
-        return new ClusterSnapshot(replica.Local.Name, nodes, Resources(current), [], locations, attributes,
+        return new ClusterSnapshot(replica.Local.Name, nodes, MonitoringResources.From(current), [], locations, attributes,
             c.Properties.StonithEnabled, c.Properties.MaintenanceMode, c.Version.ToString(),
             c.LastChange?.Time ?? DateTimeOffset.UnixEpoch, quorum, []);
-    }
-
-    /// <summary>As crm_mon's XML lists them: an active instance once per node it runs on, a stopped one without node.</summary>
-    internal static ImmutableArray<ResourceState> Resources(CurrentState current)
-    {
-        var result = ImmutableArray.CreateBuilder<ResourceState>(current.Resources.Length);
-        foreach (var r in current.Resources)
-        {
-            var role = r.Role switch
-            {
-                Role.Promoted => "Promoted",
-                Role.Unpromoted => "Unpromoted",
-                Role.Started => "Started",
-                _ => "Stopped",
-            };
-            ResourceState State(string? node) => new(r.DisplayId, r.CrmMonAgent, role, node, r.Managed, r.Active, r.Orphaned,
-                r.Blocked, r.Failed, GroupId: r.GroupId, CloneId: r.CloneId);
-            if (r.Nodes.IsEmpty) result.Add(State(null));
-            else foreach (var node in r.Nodes) result.Add(State(node));
-        }
-        return result.ToImmutable();
     }
 }

@@ -38,6 +38,26 @@ public static class ExitCodeText
         _ => "unknown",
     };
 
+    /// <summary>Pacemaker's words for an executor status recorded in the history (op-status, Pacemaker's numbers:
+    /// pcmk_exec_status_str), as crm_mon prints them in "could not be executed (Timed Out)".</summary>
+    public static string DescribeOperationStatus(int opStatus) => opStatus switch
+    {
+        -1 => "pending",
+        0 => "complete",
+        1 => "Cancelled",
+        2 => "Timed Out",
+        3 => "NOT SUPPORTED",
+        4 => "Error",
+        5 => "Hard error",
+        6 => "Fatal error",
+        7 => "Not installed",
+        8 => "Internal communication failure",
+        9 => "Cannot execute now",
+        10 => "No fence device",
+        11 => "CIB secrets unavailable",
+        _ => "UNKNOWN!",
+    };
+
     /// <summary>crm_mon's rendering of a result: "'not running' (7)".</summary>
     public static string Format(int exitCode) => $"'{Describe(exitCode)}' ({exitCode})";
 }

@@ -34,7 +34,9 @@ public sealed record FailedAction(
     /// <summary>
     /// The failed operations in the histories of the given nodes, nodes in the order given, each resource's
     /// operations in call order, one per operation key and node (the compacted history repeats a failure in
-    /// "_last_failure_0" and in the operation's own record).
+    /// "_last_failure_0" and in the operation's own record). One known difference from crm_mon 2.1.5: for records
+    /// without an operation_key attribute (CIBs older than Pacemaker 1.1) crm_mon keeps only the first failure per
+    /// node, a side effect of comparing missing keys as equal.
     /// </summary>
     public static ImmutableArray<FailedAction> From(IEnumerable<NodeState> nodes, Func<string, bool> isManaged)
     {
@@ -48,7 +50,7 @@ public sealed record FailedAction(
                 {
                     if (!IsFailure(op, isManaged(history.ResourceId)) || !seen.Add((op.Operation, op.Interval))) continue;
                     result.Add(new FailedAction(ResourceOf(op, history), op.Operation, (long)op.Interval.TotalMilliseconds, node.Name,
-                        op.RcCode, ExitCodeText.Describe(op.RcCode), op.OpStatus, OperationStatusText(op.OpStatus), op.ExitReason,
+                        op.RcCode, ExitCodeText.Describe(op.RcCode), op.OpStatus, ExitCodeText.DescribeOperationStatus(op.OpStatus), op.ExitReason,
                         op.CallId, op.LastRcChange, op.ExecTimeMs));
                 }
             }
@@ -87,23 +89,4 @@ public sealed record FailedAction(
 
     private const int StatusError = 4;
     private const int StatusNotInstalled = 7;
-
-    /// <summary>Pacemaker's words for executor statuses (pcmk_exec_status_str).</summary>
-    public static string OperationStatusText(int opStatus) => opStatus switch
-    {
-        -1 => "pending",
-        0 => "complete",
-        1 => "Cancelled",
-        2 => "Timed Out",
-        3 => "NOT SUPPORTED",
-        4 => "Error",
-        5 => "Hard error",
-        6 => "Fatal error",
-        7 => "Not installed",
-        8 => "Internal communication failure",
-        9 => "Cannot execute now",
-        10 => "No fence device",
-        11 => "CIB secrets unavailable",
-        _ => "UNKNOWN!",
-    };
 }

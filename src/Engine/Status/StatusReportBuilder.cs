@@ -21,10 +21,10 @@ internal static class StatusReportBuilder
         var resources = state.Resources.Select(r => Resource(r, input)).ToImmutableArray();
         var collections = state.Collections.Select(c => Collection(c, state)).ToImmutableArray();
 
-        // As Pacemaker unpacks histories: online nodes first, then the unclean ones it will fence.
-        var historyNodes = state.Nodes.Where(n => n.HistoryRead).OrderBy(n => !n.Online).Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
-        var statusOrder = input.Status.Nodes.Where(n => historyNodes.Contains(n.Name))
-            .OrderBy(n => state.FindNode(n.Name) is { Online: true } ? 0 : 1);
+        // Pacemaker records failures only from the histories it reads of nodes that are online (an unclean node
+        // still in the membership included), in the order it reads them: status order.
+        var failureNodes = state.Nodes.Where(n => n.HistoryRead && n.Online).Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
+        var statusOrder = input.Status.Nodes.Where(n => failureNodes.Contains(n.Name));
         var managed = state.Resources.GroupBy(r => r.HistoryId, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.All(r => r.Managed), StringComparer.Ordinal);
         var failed = FailedAction.From(statusOrder, id => managed.GetValueOrDefault(id, true));

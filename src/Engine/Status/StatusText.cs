@@ -21,11 +21,7 @@ public static class StatusText
         w.Header(0, "Cluster Summary");
         Summary(report, w, 1);
         w.Blank();
-        w.Header(0, "Node List");
-        NodeList(report, w, 1);
-        w.Blank();
-        w.Header(0, "Full List of Resources");
-        ResourceList(report, w, 1);
+        Lists(report, w, 1);
         if (report.FailedActions.Length > 0)
         {
             w.Blank();
@@ -50,12 +46,17 @@ public static class StatusText
     {
         ArgumentNullException.ThrowIfNull(report);
         var w = new Lines();
-        w.Header(1, "Node List");
-        NodeList(report, w, 2);
-        w.Blank();
-        w.Header(1, "Full List of Resources");
-        ResourceList(report, w, 2);
+        Lists(report, w, 2);
         return w.ToList();
+    }
+
+    private static void Lists(StatusReport report, Lines w, int depth)
+    {
+        w.Header(depth - 1, "Node List");
+        NodeList(report, w, depth);
+        w.Blank();
+        w.Header(depth - 1, "Full List of Resources");
+        ResourceList(report, w, depth);
     }
 
     private static void Summary(StatusReport r, Lines w, int depth)

@@ -52,6 +52,32 @@ public sealed class StatusReportTests
         Assert.Equal("  * vip start on node1 could not be executed (Timed Out) after 20.001s", Lines(report)[^2]);
     }
 
+    [Theory]
+    [InlineData(999, "999ms")]
+    [InlineData(1_000, "1000ms")]
+    [InlineData(60_000, "60s")]
+    [InlineData(90_500, "1m30.500s")]
+    [InlineData(3_723_000, "1h2m3s")]
+    public void Durations_are_written_as_pacemaker_writes_them(long execMs, string text)
+    {
+        var failure = new OperationRecord("vip_last_failure_0", "stop", TimeSpan.Zero, 3, 1, 0, 0, null, execMs);
+        var history = new ResourceHistory("vip", "ocf", "heartbeat", "IPaddr2", [failure]);
+        var report = Report(Vip, [Member("node1", "1", [history]), Member("node2", "2", [])]);
+        Assert.Equal($"  * vip stop on node1 returned 'error' after {text}", Lines(report)[^2]);
+    }
+
+    [Fact]
+    public void Failures_recorded_on_a_node_that_is_gone_are_not_listed()
+    {
+        // Fencing enabled (the default): the lost node is unclean and its history is read, but it is not online.
+        var config = Configuration([Node("node1", 1), Node("node2", 2)], [Primitive("vip")]) with { Properties = ClusterProperties.Default };
+        var failure = new OperationRecord("vip_last_failure_0", "monitor", TimeSpan.FromSeconds(10), 3, 7, 0, 0);
+        var lost = new NodeState("2", "node2", false, false, "member", "member", Attributes.Empty, [Running("vip", 1, failure)]);
+        var report = Report(config, [Member("node1", "1", []), lost]);
+        Assert.Equal("UNCLEAN (offline)", report.Nodes.Single(n => n.Name == "node2").State);
+        Assert.Empty(report.FailedActions);
+    }
+
     [Fact]
     public void Fail_counts_add_every_operation_of_the_resource_on_each_node()
     {

@@ -1,10 +1,10 @@
-using HaApi.Api.Hosting;
 using HaApi.Engine.Cib;
 using HaApi.Engine.Scheduler;
+using HaApi.Engine.Status;
 
-namespace HaApi.Api.Tests;
+namespace HaApi.Engine.Tests.Status;
 
-public sealed class SnapshotResourcesTests
+public sealed class MonitoringResourcesTests
 {
     private const string Cib = """
         <cib validate-with="pacemaker-3.9" epoch="1" num_updates="0" admin_epoch="0">
@@ -38,7 +38,7 @@ public sealed class SnapshotResourcesTests
     {
         var doc = CibImporter.Import(Cib);
         var current = CurrentState.Unpack(new SchedulerInput(doc.Config, doc.Status, true, DateTimeOffset.UnixEpoch));
-        var resources = SnapshotBuilder.Resources(current);
+        var resources = MonitoringResources.From(current);
 
         var vip = Assert.Single(resources, r => r.Id == "vip");
         Assert.Equal(("ocf::heartbeat:IPaddr2", "Started", "node1", true), (vip.Agent, vip.Role, vip.Node, vip.Active));
