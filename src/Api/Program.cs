@@ -63,7 +63,8 @@ builder.Services.AddSingleton<EventHub>();
 builder.Services.AddSingleton<IEventSink>(sp => sp.GetRequiredService<EventHub>());
 builder.Services.AddSingleton<EngineMetrics>(sp => new EngineMetrics(() => sp.GetRequiredService<EventHub>().DroppedTotal));
 builder.Services.AddSingleton(sp => new MeterCollector(sp.GetRequiredService<EngineMetrics>().Meter));
-builder.Services.AddSingleton<SnapshotBuilder>();
+builder.Services.AddSingleton(sp => new SnapshotBuilder(sp.GetRequiredService<ConfigurationReplica>(),
+    () => sp.GetRequiredService<ClusterController>().View.Status, sp.GetRequiredService<TimeProvider>()));
 builder.Services.AddSingleton<IConfigStore>(_ => new FileConfigStore(options.ResolvedDataDirectory));
 builder.Services.AddSingleton<IGroupTransport>(_ => options.Transport switch
 {
@@ -120,6 +121,7 @@ api.MapEvents();
 api.MapSchedulerApi();
 api.MapStatusApi();
 api.MapResourceOperationsApi();
+api.MapStonithApi();
 
 app.Logger.LogInformation("HaApi node {Node} (transport {Transport}, data {DataDirectory}) listening on {Urls}",
     options.ResolvedNodeName, options.Transport, options.ResolvedDataDirectory, options.Urls);

@@ -121,7 +121,7 @@ public sealed class StatusStore
 
         var intervalMs = (long)r.Interval.TotalMilliseconds;
         var record = new OperationRecord("", r.Operation, r.Interval, ++_callId, r.RcCode, r.OpStatus, r.ExpectedRc, r.Time,
-            r.ExecTimeMs, r.Digest);
+            r.ExecTimeMs, r.Digest) { ExitReason = r.ExitReason };
         if (r.Interval > TimeSpan.Zero)
         {
             var key = $"{r.ResourceId}_{r.Operation}_{intervalMs}";

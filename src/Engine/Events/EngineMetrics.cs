@@ -75,7 +75,7 @@ public sealed class EngineMetrics : IEventSink, IDisposable
                 _operations.Add(1, new("agent", op.Agent), new("operation", op.Operation), new("result", result));
                 _operationDuration.Record(op.Duration.TotalSeconds, new("agent", op.Agent), new("operation", op.Operation));
                 break;
-            case FencingCompleted f:
+            case FencingCompleted { Device: null } f: // the request's outcome; per-device runs carry a device
                 var fenceResult = f.Succeeded ? "ok" : "failed";
                 _fencings.Add(1, new("action", f.Action), new("result", fenceResult));
                 _fencingDuration.Record(f.Duration.TotalSeconds, new("action", f.Action), new("result", fenceResult));

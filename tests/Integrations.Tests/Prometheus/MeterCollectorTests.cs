@@ -48,8 +48,10 @@ public class MeterCollectorTests
         var dropped = 0L;
         using var metrics = new EngineMetrics(() => dropped);
         using var collector = new MeterCollector(metrics.Meter);
-        metrics.Publish(new FencingCompleted(T, "n1", "n2", "reboot", "fence_n2", false, "timeout", TimeSpan.FromSeconds(60)));
-        metrics.Publish(new FencingCompleted(T, "n1", "n2", "reboot", "fence_n2", true, null, TimeSpan.FromSeconds(8)));
+        metrics.Publish(new FencingCompleted(T, "n1", "n2", "reboot", null, false, "timeout", TimeSpan.FromSeconds(60)));
+        metrics.Publish(new FencingCompleted(T, "n1", "n2", "reboot", null, true, null, TimeSpan.FromSeconds(8)));
+        // A device's run inside that request is detail, not a second fencing.
+        metrics.Publish(new FencingCompleted(T, "n1", "n2", "reboot", "fence_n2", true, null, TimeSpan.FromSeconds(7)));
         metrics.Publish(new FailoverCompleted(T, "n1", false, TimeSpan.FromSeconds(45)));
         metrics.Publish(new ConfigurationChanged(T, "n1", "1.17.4", "root", "x"));
         metrics.TransitionExecuted();
@@ -60,6 +62,7 @@ public class MeterCollectorTests
 
         Assert.Equal(1, Value(s, "haapi_fencing_operations_total", ("action", "reboot"), ("result", "failed")));
         Assert.Equal(1, Value(s, "haapi_fencing_duration_seconds_bucket", ("action", "reboot"), ("result", "ok"), ("le", "10")));
+        Assert.Equal(1, Value(s, "haapi_fencing_operations_total", ("action", "reboot"), ("result", "ok")));
         Assert.Equal(1, Value(s, "haapi_failovers_total", ("result", "failed")));
         Assert.Equal(0, Value(s, "haapi_failover_duration_seconds_bucket", ("result", "failed"), ("le", "30")));
         Assert.Equal(1, Value(s, "haapi_failover_duration_seconds_bucket", ("result", "failed"), ("le", "60")));

@@ -46,7 +46,7 @@ public class PacemakerAgentInteropTests
         },
         {
             "fencing",
-            new FencingCompleted(EventTime, "pm01", "pm02", "reboot", "fence_ipmilan", true, null, TimeSpan.FromSeconds(5)),
+            new FencingCompleted(EventTime, "pm01", "pm02", "reboot", null, true, null, TimeSpan.FromSeconds(5)),
             new()
             {
                 ["CRM_alert_kind"] = "fencing", ["CRM_alert_node"] = "pm02", ["CRM_alert_task"] = "st_notify_fence",

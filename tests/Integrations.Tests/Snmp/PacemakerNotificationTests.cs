@@ -55,7 +55,7 @@ public class PacemakerNotificationTests
     [Fact]
     public void Fencing_result_uses_st_notify_fence_and_pacemaker_description()
     {
-        var ok = PacemakerNotificationMapper.Map(new FencingCompleted(T, "pm01", "pm02", "reboot", "fence_ipmi", true, null, TimeSpan.FromSeconds(3)))!;
+        var ok = PacemakerNotificationMapper.Map(new FencingCompleted(T, "pm01", "pm02", "reboot", null, true, null, TimeSpan.FromSeconds(3)))!;
         Assert.Equal(("pm02", "st_notify_fence", 0), (ok.Node, ok.Operation, ok.ReturnCode));
         Assert.Equal("Operation reboot of pm02 by pm01 for pacemaker-controld@pm01: OK (ref=(none))", ok.Description);
         Assert.Null(ok.Resource);
@@ -64,6 +64,9 @@ public class PacemakerNotificationTests
         var failed = PacemakerNotificationMapper.Map(new FencingCompleted(T, "pm01", "pm02", "off", null, false, "no route to BMC", TimeSpan.FromSeconds(3)))!;
         Assert.Equal(-201, failed.ReturnCode);
         Assert.Equal("Operation off of pm02 by pm01 for pacemaker-controld@pm01: Error (no route to BMC) (ref=(none))", failed.Description);
+
+        // One device's run within the request is not a fencing event of its own: no second trap.
+        Assert.Null(PacemakerNotificationMapper.Map(new FencingCompleted(T, "pm01", "pm02", "reboot", "fence_ipmi", true, null, TimeSpan.FromSeconds(3))));
     }
 
     [Fact]

@@ -127,7 +127,7 @@ public class SnmpTrapSinkTests
         using var trapd = Snmptrapd.Start(mibDirectory: MibDirectory);
         await using var sink = new SnmpTrapSink([Alert(trapd.Recipient)], Options);
 
-        sink.Publish(new FencingCompleted(EventTime, "pm01", "pm02", "reboot", "fence1", true, null, TimeSpan.FromSeconds(2)));
+        sink.Publish(new FencingCompleted(EventTime, "pm01", "pm02", "reboot", null, true, null, TimeSpan.FromSeconds(2)));
 
         var trap = Assert.Single(trapd.WaitForTraps(1));
         Assert.Equal("OID: PACEMAKER-MIB::pacemakerNotificationTrap", trap.VarBinds[1].Value);

@@ -22,7 +22,8 @@ public static class PacemakerNotificationMapper
         NodeMembershipChanged e => new PacemakerNotification(
             AlertKinds.Node, e.Time, e.Target, Description: e.Member ? "member" : "lost"),
         ResourceOperationCompleted e => MapResource(e),
-        FencingCompleted e => MapFencing(e),
+        // Only the request's outcome (no device) is a fencing event; the per-device runs are detail for the log.
+        FencingCompleted { Device: null } e => MapFencing(e),
         NodeAttributeChanged e => new PacemakerNotification(
             AlertKinds.Attribute, e.Time, e.Target, AttributeName: e.Name, AttributeValue: e.Value ?? ""),
         _ => null,
