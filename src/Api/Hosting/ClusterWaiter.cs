@@ -23,9 +23,15 @@ internal sealed class ClusterWaiter(ConfigurationReplica replica, ClusterControl
         }
     }
 
+    /// <summary>What the scheduler would still do, plus the requests dispatched and not answered yet (a pending
+    /// start already counts as active for the scheduler, but it is not done).</summary>
     public IReadOnlyList<string> Pending()
     {
         var state = replica.State;
-        return [.. Settlement.PendingActions(state.Config, controller.View.Status, state.Quorate, time.GetUtcNow()).Select(Settlement.Describe)];
+        var view = controller.View;
+        return [
+            .. view.InFlight.Select(a => $"{(a.Request.IsProbe ? "probe" : a.Request.Operation)} {a.Request.ResourceId} on {a.Request.Node} (running)"),
+            .. Settlement.PendingActions(state.Config, view.Status, state.Quorate, time.GetUtcNow()).Select(Settlement.Describe),
+        ];
     }
 }

@@ -140,13 +140,30 @@ internal static class ActionsPhase
             restarted.SetReason("resource definition change", overwrite: false);
 
         foreach (var start in p.Actions.Where(a => a.Task == "start" && !a.Optional && a.Node is not null).ToList())
-            foreach (var op in p.Definition.Operations.Where(o => o.Name == "monitor" && o.IsRecurring && o.Enabled && o.Role is null or Role.Started))
+            foreach (var op in StartedMonitors(p))
             {
                 var monitor = ws.NewAction(p, "monitor", start.Node, optional: false);
                 monitor.Interval = op.Interval;
                 monitor.Runnable = start.Runnable;
             }
+
+        // Staying where it runs, a resource keeps its monitors; one missing from the history (a probe found the
+        // resource already running, a cleanup forgot it) is scheduled, as Pacemaker does for any active resource.
+        if (p.AssignedTo is { } here && !needStop && p.RunningOn.Contains(here) && p.NextRole == Role.Started && p.Managed
+            && !ws.MaintenanceMode && !here.Maintenance && p.FindAction("start", here) is null or { Optional: true })
+        {
+            var history = ws.Input.Status.Find(here.Name)?.FindResource(p.HistoryId)?.Operations ?? [];
+            foreach (var op in StartedMonitors(p).Where(o => !history.Any(h => h.Operation == "monitor" && h.Interval == o.Interval
+                                                                              && h.OpStatus != OperationRecord.StatusCancelled)))
+            {
+                var monitor = ws.NewAction(p, "monitor", here, optional: false);
+                monitor.Interval = op.Interval;
+            }
+        }
     }
+
+    private static IEnumerable<Operation> StartedMonitors(PrimitiveNode p) =>
+        p.Definition.Operations.Where(o => o.Name == "monitor" && o.IsRecurring && o.Enabled && o.Role is null or Role.Started);
 
     /// <summary>
     /// Whether the resource's parameters differ from those its running instance was started with (Pacemaker's

@@ -24,6 +24,8 @@ internal static class NodeScoresPhase
         {
             if (!ws.ById.TryGetValue(location.Resource, out var rsc)) continue;
             if (location.Role is Role.Promoted or Role.Unpromoted) continue; // Only affects promotion.
+            // A move with a lifetime (pcs resource move --lifetime) stops counting once it has expired.
+            if (location.Lifetime is { } until && until <= ws.Input.Now) continue;
             var entries = new List<(NodeInfo Node, int Score)>();
             if (location.Node is { } nodeName && ws.FindNode(nodeName) is { } fixedNode)
                 entries.Add((fixedNode, location.Score?.Value ?? 0));

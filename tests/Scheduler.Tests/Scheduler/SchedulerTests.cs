@@ -211,4 +211,33 @@ public sealed class SchedulerTests
         var e = Assert.Throws<UnsupportedConfigurationException>(() => Schedule(xml));
         Assert.Contains("promotable clone 'ms'", Assert.Single(e.Problems));
     }
+
+    [Fact]
+    public void A_resource_a_probe_found_running_gets_its_recurring_monitor_without_a_restart()
+    {
+        // crm_simulate 2.1.5 on this input executes only "monitor=3000 on node1".
+        const string resource = """<primitive id="r" class="ocf" provider="pacemaker" type="Dummy"><operations><op id="r-m" name="monitor" interval="3s"/></operations></primitive>""";
+        var found = Schedule(Document(resource, status: Online("node1", ("r", "monitor", 0, 3)) + Online("node2", ("r", "monitor", 7, 3))));
+        Assert.Equal(["monitor r node1 3s"], found.Actions.Where(a => a.Kind != ActionKind.Pseudo).Select(a => $"{a.Task} {a.Resource} {a.Node} {a.Interval.TotalSeconds}s"));
+
+        // Once the monitor is recorded there is nothing left to do.
+        var monitored = Schedule(Document(resource, status: Online("node1", ("r", "monitor", 0, 3), ("r", "monitor_3000", 0, 4)) + Online("node2", ("r", "monitor", 7, 3))));
+        Assert.DoesNotContain(monitored.Actions, a => a.Kind != ActionKind.Pseudo);
+    }
+
+    [Fact]
+    public void A_move_with_a_lifetime_stops_counting_once_it_has_expired()
+    {
+        var doc = HaApi.Engine.Cib.CibImporter.Import(Document(Dummy("rsc1"), status: Online("node1", ("rsc1", "start", 0, 3)) + Online("node2") + Online("node3")));
+        var now = new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
+        var config = doc.Config with
+        {
+            Locations = [new HaApi.Engine.Model.LocationConstraint("cli-prefer-rsc1", "rsc1", "node2", HaApi.Engine.Model.Score.Infinity, [], Lifetime: now.AddMinutes(5))],
+        };
+        string Moves(DateTimeOffset at) => string.Join(" ", TransitionSummary.Format(HaApi.Engine.Scheduler.Scheduler.Schedule(new SchedulerInput(config, doc.Status, true, at)))
+            .Select(l => System.Text.RegularExpressions.Regex.Replace(l, @"\s+", " ").Trim()));
+
+        Assert.Equal("* Move rsc1 ( node1 -> node2 )", Moves(now));
+        Assert.Equal("", Moves(now.AddMinutes(5)));
+    }
 }
