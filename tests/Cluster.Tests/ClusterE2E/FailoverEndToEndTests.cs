@@ -124,7 +124,7 @@ public sealed partial class FailoverEndToEndTests(ClusterFixture fixture, ITestO
             Assert.True(restarted, $"the killed service was not restarted\n{await StatusTextAsync(1)}\n{Cluster.Logs(40)}");
             await WaitSettledAsync(svc);
             await AssertRunsOnAsync(svc, "node2");
-            Assert.Contains($"{svc}_monitor_1000 on node2", await StatusTextAsync(2));
+            Assert.Contains($"{svc} 1000ms-interval monitor on node2", await StatusTextAsync(2));
 
             KillService(marker);
             var movedAway = await Poll.UntilAsync(async () => (await LocationsAsync(3, svc))[svc] is { } n && n != "node2", Settle);
@@ -133,7 +133,7 @@ public sealed partial class FailoverEndToEndTests(ClusterFixture fixture, ITestO
 
             await PostAsync($"/api/v1/resources/{svc}/cleanup?wait=45");
             await AssertRunsOnAsync(svc, "node2");
-            Assert.DoesNotContain($"{svc}_monitor_1000 on node2", await StatusTextAsync(1));
+            Assert.DoesNotContain($"{svc} 1000ms-interval monitor on node2", await StatusTextAsync(1));
         }
         finally
         {
