@@ -35,6 +35,7 @@ internal static class ActionsPhase
                 var running = c.FindAction("running")!;
                 running.RequiresAny = true;
                 running.Runnable = c.Instances.Any(i => i.Primitives().Any(p => p.IsActive && p.AssignedTo is not null) || i.Primitives().Any(p => p.FindAction("start") is { Optional: false }));
+                if (c.Promotable) CreatePromotablePseudo(ws, c);
                 break;
         }
     }
@@ -45,6 +46,26 @@ internal static class ActionsPhase
         {
             var a = ws.NewAction(rsc, task, null, optional: true);
             a.Pseudo = true;
+        }
+    }
+
+    /// <summary>
+    /// A promotable clone's promote/promoted and demote/demoted points: required when any instance changes role,
+    /// and (like "running") completed only if some instance's promote or demote can run.
+    /// </summary>
+    private static void CreatePromotablePseudo(WorkingSet ws, CloneNode c)
+    {
+        foreach (var (task, point) in new[] { ("promote", "promoted"), ("demote", "demoted") })
+        {
+            var instanceActions = c.Primitives().SelectMany(p => p.Actions).Where(a => a.Task == task).ToList();
+            var required = instanceActions.Any(a => !a.Optional);
+            foreach (var name in new[] { task, point })
+            {
+                var a = ws.NewAction(c, name, null, optional: !required);
+                a.Pseudo = true;
+                a.Runnable = instanceActions.Any(i => i.Runnable);
+                a.RequiresAny = name == point;
+            }
         }
     }
 
@@ -139,14 +160,34 @@ internal static class ActionsPhase
         if (definitionChanged && p.Definition.Class is ResourceClass.Ocf or ResourceClass.Stonith && p.FindAction("start", p.AssignedTo) is { } restarted)
             restarted.SetReason("resource definition change", overwrite: false);
 
-        foreach (var start in p.Actions.Where(a => a.Task == "start" && !a.Optional && a.Node is not null).ToList())
-            foreach (var op in p.Definition.Operations.Where(o => o.Name == "monitor" && o.IsRecurring && o.Enabled && o.Role is null or Role.Started))
-            {
-                var monitor = ws.NewAction(p, "monitor", start.Node, optional: false);
-                monitor.Interval = op.Interval;
-                monitor.Runnable = start.Runnable;
-            }
+        CreateRecurringMonitors(ws, p);
     }
+
+    /// <summary>
+    /// The recurring monitors of the role the resource is going to have, wherever it is (re)started, promoted or
+    /// demoted: a promoted instance is watched by the monitors for the Promoted role, others by the rest.
+    /// </summary>
+    private static void CreateRecurringMonitors(WorkingSet ws, PrimitiveNode p)
+    {
+        if (p.NextRole <= Role.Stopped) return;
+        foreach (var node in p.Actions.Where(a => a.Task is "start" or "promote" or "demote" && !a.Optional && a.Node is not null && a.Node == p.AssignedTo).Select(a => a.Node!).Distinct().ToList())
+        {
+            var runnable = p.Actions.Where(a => a.Node == node && a.Task is "start" or "promote" or "demote" && !a.Optional).All(a => a.Runnable);
+            foreach (var op in p.Definition.Operations.Where(o => o.Name == "monitor" && o.IsRecurring && o.Enabled && MonitorsRole(o.Role, p.NextRole)))
+            {
+                var monitor = ws.NewAction(p, "monitor", node, optional: false);
+                monitor.Interval = op.Interval;
+                monitor.Runnable = runnable;
+            }
+        }
+    }
+
+    private static bool MonitorsRole(Role? monitorRole, Role role) => monitorRole switch
+    {
+        null => true,
+        Role.Promoted => role == Role.Promoted,
+        _ => role != Role.Promoted,
+    };
 
     /// <summary>
     /// Whether the resource's parameters differ from those its running instance was started with (Pacemaker's

@@ -170,6 +170,7 @@ internal static class AssignmentPhase
         if (!clone.Provisional) return null;
         if (clone.Assigning) return null;
         clone.Assigning = true;
+        if (clone.Promotable) Promotion.AddPromotionScores(clone);
 
         foreach (var c in clone.ThisWith) Assign(ws, c.Primary, null);
         var before = new Dictionary<NodeInfo, int>(clone.Allowed);
@@ -186,14 +187,11 @@ internal static class AssignmentPhase
         foreach (var c in clone.ThisWith)
             foreach (var instance in clone.Instances) ColocationScores.ApplyToDependent(instance, c);
 
-        var instances = clone.Instances
-            .Select((inst, i) => (inst, i))
-            // Healthy running instances first, then idle ones, failed instances last (they may have to move).
-            .OrderBy(x => x.inst.Primitives().Any(p => p.Failed) ? 2 : x.inst.IsActive ? 0 : 1)
-            .ThenBy(x => x.i)
-            .Select(x => x.inst)
-            .ToList();
+        // A stable sort, as Pacemaker's list sort is: instances it cannot tell apart keep their order.
+        var instances = clone.Instances.Order(new InstanceOrder(clone)).ToList();
         DistributeInstances(ws, clone, instances);
+        // Roles are chosen as part of placing the clone: resources placed after it follow its promoted instances.
+        if (clone.Promotable) Promotion.SetInstanceRoles(ws, clone);
 
         clone.Assigning = false;
         clone.Provisional = false;

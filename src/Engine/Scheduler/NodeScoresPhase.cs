@@ -24,24 +24,7 @@ internal static class NodeScoresPhase
         {
             if (!ws.ById.TryGetValue(location.Resource, out var rsc)) continue;
             if (location.Role is Role.Promoted or Role.Unpromoted) continue; // Only affects promotion.
-            var entries = new List<(NodeInfo Node, int Score)>();
-            if (location.Node is { } nodeName && ws.FindNode(nodeName) is { } fixedNode)
-                entries.Add((fixedNode, location.Score?.Value ?? 0));
-            foreach (var rule in location.Rules)
-            {
-                foreach (var node in ws.Nodes)
-                {
-                    if (!RuleEvaluator.Matches(rule, node)) continue;
-                    var score = rule.Score.Value;
-                    if (rule.ScoreAttribute is { } attr)
-                    {
-                        if (node.Attribute(attr) is not { } v || !Score.TryParse(v, out var s)) continue;
-                        score = s.Value;
-                    }
-                    entries.Add((node, score));
-                }
-            }
-            ApplyLocation(rsc, entries, first: true);
+            ApplyLocation(rsc, LocationEntries(ws, location), first: true);
         }
 
         foreach (var top in ws.Resources) ApplyStickiness(ws, top);
@@ -52,6 +35,29 @@ internal static class NodeScoresPhase
 
         foreach (var rsc in ws.ById.Values.ToList())
             foreach (var node in rsc.Bans) BanEverywhereBelow(rsc, node);
+    }
+
+    /// <summary>The nodes a location constraint scores, with their scores (fixed node, or each rule that matches).</summary>
+    public static List<(NodeInfo Node, int Score)> LocationEntries(WorkingSet ws, LocationConstraint location)
+    {
+        var entries = new List<(NodeInfo Node, int Score)>();
+        if (location.Node is { } nodeName && ws.FindNode(nodeName) is { } fixedNode)
+            entries.Add((fixedNode, location.Score?.Value ?? 0));
+        foreach (var rule in location.Rules)
+        {
+            foreach (var node in ws.Nodes)
+            {
+                if (!RuleEvaluator.Matches(rule, node)) continue;
+                var score = rule.Score.Value;
+                if (rule.ScoreAttribute is { } attr)
+                {
+                    if (node.Attribute(attr) is not { } v || !Score.TryParse(v, out var s)) continue;
+                    score = s.Value;
+                }
+                entries.Add((node, score));
+            }
+        }
+        return entries;
     }
 
     private static void BanEverywhereBelow(ResourceNode rsc, NodeInfo node)

@@ -33,6 +33,7 @@ internal static class UnpackHistoryPhase
         var target = FindTarget(ws, node, history, outcome.Role > Role.Stopped);
         if (target is null) return;
         target.ProbedOn.Add(node);
+        target.KnownOn.Add(node);
         if (!target.Orphan && AgentChanged(target.Definition, history)) target.AgentChangedOn.Add(node);
         if (target.Parent is CloneNode clone && !clone.Unique)
             foreach (var p in clone.Primitives()) p.ProbedOn.Add(node);

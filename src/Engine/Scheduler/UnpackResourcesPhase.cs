@@ -110,6 +110,9 @@ internal static class UnpackResourcesPhase
         }
         node.CloneMax = IntMeta(node, MetaNames.CloneMax, ws.Config.Nodes.Length);
         node.CloneNodeMax = IntMeta(node, MetaNames.CloneNodeMax, 1);
+        // The importer maps the legacy master-max / master-node-max names onto these.
+        node.PromotedMax = IntMeta(node, MetaNames.PromotedMax, 1);
+        node.PromotedNodeMax = IntMeta(node, MetaNames.PromotedNodeMax, 1);
         Register(ws, node);
         for (var i = 0; i < node.CloneMax; i++) node.Instances.Add(BuildInstance(ws, node, c.Child, i));
         return node;
