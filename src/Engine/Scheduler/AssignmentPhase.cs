@@ -184,7 +184,7 @@ internal static class AssignmentPhase
             foreach (var p in clone.Primitives())
                 if (p.Allowed.TryGetValue(node, out var w)) p.Allowed[node] = Scores.Add(w, delta);
         }
-        foreach (var c in clone.ThisWith)
+        foreach (var c in clone.ThisWith.Where(c => InstancesShare(clone, c)))
             foreach (var instance in clone.Instances) ColocationScores.ApplyToDependent(instance, c);
 
         // A stable sort, as Pacemaker's list sort is: instances it cannot tell apart keep their order.
@@ -197,6 +197,14 @@ internal static class AssignmentPhase
         clone.Provisional = false;
         return null;
     }
+
+    /// <summary>
+    /// Whether a clone's colocation binds each of its instances: mandatory and negative ones always do; an
+    /// advisory positive one only when the clone does not run everywhere anyway (clone-max below the number of
+    /// usable nodes), as Pacemaker passes them on.
+    /// </summary>
+    public static bool InstancesShare(CloneNode clone, Colocation c) =>
+        c.Score >= Scores.Inf || c.Score < 0 || clone.CloneMax < clone.Allowed.Keys.Count(n => n.CanRunResources);
 
     private static void DistributeInstances(WorkingSet ws, CloneNode clone, List<ResourceNode> instances)
     {

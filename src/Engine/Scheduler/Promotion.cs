@@ -110,8 +110,8 @@ internal static class Promotion
                 if (node == chosen) priority = Scores.Add(priority, score);
         }
 
-        // Instances share only the clone's mandatory colocations; advisory ones act on the clone's scores (Rank).
-        foreach (var c in clone.ThisWith.Where(c => c.Score >= Scores.Inf).Concat(instance.ThisWith))
+        // Advisory colocations the instances do not share act on the clone's scores instead (Rank).
+        foreach (var c in clone.ThisWith.Where(c => AssignmentPhase.InstancesShare(clone, c)).Concat(instance.ThisWith))
             if (c.DependentRole is Role.Promoted or Role.Unpromoted) priority = ApplyRoleColocation(priority, c, chosen);
 
         instance.PromotionPriority = priority;
