@@ -14,7 +14,7 @@ internal static class ActionsPhase
         foreach (var rsc in ws.Resources) Create(ws, rsc);
         CreateProbes(ws);
         foreach (var p in ws.AllPrimitives())
-            foreach (var node in p.AgentChangedOn.Where(n => n.Online))
+            foreach (var node in p.AgentChangedOn.Concat(p.FailCountExpiredOn).Where(n => n.Online).Distinct())
                 GetOrCreate(ws, p, "clear_failcount", node, optional: false);
     }
 
@@ -161,6 +161,7 @@ internal static class ActionsPhase
             restarted.SetReason("resource definition change", overwrite: false);
 
         CreateRecurringMonitors(ws, p);
+        RescheduleExpiredMonitors(ws, p);
     }
 
     /// <summary>
@@ -179,6 +180,18 @@ internal static class ActionsPhase
                 monitor.Interval = op.Interval;
                 monitor.Runnable = runnable;
             }
+        }
+    }
+
+    /// <summary>A recurring monitor whose failure expired runs again where the resource stays without a restart.</summary>
+    private static void RescheduleExpiredMonitors(WorkingSet ws, PrimitiveNode p)
+    {
+        foreach (var (node, interval) in p.RescheduledMonitors)
+        {
+            if (p.AssignedTo != node || p.NextRole <= Role.Stopped || p.Actions.Any(a => a.Task == "monitor" && a.Node == node && a.Interval == interval)) continue;
+            if (!p.Definition.Operations.Any(o => o.Name == "monitor" && o.Interval == interval && o.Enabled && MonitorsRole(o.Role, p.NextRole))) continue;
+            var monitor = ws.NewAction(p, "monitor", node, optional: false);
+            monitor.Interval = interval;
         }
     }
 

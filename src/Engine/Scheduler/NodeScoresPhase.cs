@@ -31,7 +31,7 @@ internal static class NodeScoresPhase
 
         foreach (var node in ws.Nodes)
             foreach (var p in ws.AllPrimitives())
-                CheckFailureThreshold(p, node);
+                CheckFailureThreshold(ws, p, node);
 
         foreach (var rsc in ws.ById.Values.ToList())
             foreach (var node in rsc.Bans) BanEverywhereBelow(rsc, node);
@@ -97,12 +97,12 @@ internal static class NodeScoresPhase
         p.Allowed[node] = p.Allowed.TryGetValue(node, out var w) ? Scores.Add(w, p.Stickiness) : p.Stickiness;
     }
 
-    private static void CheckFailureThreshold(PrimitiveNode p, NodeInfo node)
+    private static void CheckFailureThreshold(WorkingSet ws, PrimitiveNode p, NodeInfo node)
     {
         if (p.MigrationThreshold <= 0 || node.State is null) return;
         // A resource whose agent changed starts with a clean slate on that node (its fail count is cleared).
         if (p.AgentChangedOn.Contains(node)) return;
-        var failCount = node.State.FailCount(p.HistoryId).Value;
+        var failCount = FailureExpiry.EffectiveFailCount(ws, p, node);
         if (failCount <= 0) return;
         if (p.MigrationThreshold - failCount > 0) return;
         // An anonymous clone instance that failed pushes the whole clone away from the node.

@@ -29,9 +29,13 @@ internal static class UnpackHistoryPhase
 
     private static void Unpack(WorkingSet ws, NodeInfo node, ResourceHistory history)
     {
-        var outcome = Evaluate(ws, node, history);
+        var outcome = Evaluate(ws, node, history, Representative(ws, history));
         var target = FindTarget(ws, node, history, outcome.Role > Role.Stopped);
         if (target is null) return;
+        if (outcome.ClearFailCount) target.FailCountExpiredOn.Add(node);
+        foreach (var interval in outcome.RescheduledMonitors) target.RescheduledMonitors.Add((node, interval));
+        // A history whose only entries are expired failures tells nothing about the node: probe it again.
+        if (outcome.NothingKnown) return;
         target.ProbedOn.Add(node);
         target.KnownOn.Add(node);
         if (!target.Orphan && AgentChanged(target.Definition, history)) target.AgentChangedOn.Add(node);
@@ -82,10 +86,23 @@ internal static class UnpackHistoryPhase
     private sealed record Outcome(Role Role, FailResponse OnFail, List<NodeInfo> BannedHere)
     {
         public OperationRecord? LastStart { get; set; }
+        public bool ClearFailCount { get; set; }
+        public bool NothingKnown { get; set; }
+        public List<TimeSpan> RescheduledMonitors { get; init; } = [];
     }
 
-    private static Outcome Evaluate(WorkingSet ws, NodeInfo node, ResourceHistory history)
+    /// <summary>A configured primitive the history belongs to (any instance of a clone will do): its meta
+    /// attributes decide failure expiry before the exact instance is known.</summary>
+    private static PrimitiveNode? Representative(WorkingSet ws, ResourceHistory history) =>
+        ws.ById.GetValueOrDefault(history.ResourceId) as PrimitiveNode
+        ?? ws.ById.GetValueOrDefault(BaseId(history.ResourceId) + ":0") as PrimitiveNode;
+
+    private static Outcome Evaluate(WorkingSet ws, NodeInfo node, ResourceHistory history, PrimitiveNode? representative)
     {
+        var clearFailCount = false;
+        var expiredFailures = 0;
+        var counted = 0;
+        var rescheduled = new List<TimeSpan>();
         var role = Role.Unknown;
         OperationRecord? lastStart = null;
         var onFail = FailResponse.Ignore;
@@ -110,6 +127,8 @@ internal static class UnpackHistoryPhase
                 continue;
             }
 
+            var age = representative is null ? OperationAge.Current : FailureExpiry.Age(ws, representative, node, op);
+            if (age == OperationAge.ExpiredWithFailCount) clearFailCount = true;
             var expected = op.ExpectedRc ?? (op.IsProbe ? 7 : 0);
             var hardError = op.OpStatus is 5 or 6 or 7 || op.RcCode is 2 or 3 or 4 or 5 or 6;
             if (op.IsProbe && (op.RcCode == 5 || op.OpStatus == 7))
@@ -161,8 +180,18 @@ internal static class UnpackHistoryPhase
                         break;
                 }
                 if (clears && onFail is FailResponse.Restart or FailResponse.Ignore) onFail = FailResponse.Ignore;
+                counted++;
                 continue;
             }
+
+            if (age != OperationAge.Current && !(op.IsProbe && op.RcCode is 0 or 7 or 8))
+            {
+                // An expired failure is forgotten; a recurring monitor that failed is simply started again.
+                expiredFailures++;
+                if (op.IsRecurring && node.Online && !node.Unclean) rescheduled.Add(op.Interval);
+                continue;
+            }
+            counted++;
 
             // A failure.
             if (hardError) banned.Add(node);
@@ -176,7 +205,13 @@ internal static class UnpackHistoryPhase
             };
         }
         if (role == Role.Unknown) role = Role.Stopped;
-        return new Outcome(role, onFail, banned) { LastStart = lastStart };
+        return new Outcome(role, onFail, banned)
+        {
+            LastStart = lastStart,
+            ClearFailCount = clearFailCount,
+            NothingKnown = counted == 0 && expiredFailures > 0,
+            RescheduledMonitors = rescheduled,
+        };
     }
 
     private static bool AgentChanged(Primitive definition, ResourceHistory history) =>

@@ -119,6 +119,10 @@ internal sealed class PrimitiveNode(string id, ResourceNode? parent, Primitive d
     public bool Reload { get; set; }
     /// <summary>Nodes whose history was recorded for a different agent: their fail counts are cleared.</summary>
     public HashSet<NodeInfo> AgentChangedOn { get; } = [];
+    /// <summary>Nodes holding a fail count that failure-timeout has expired: it is cleared.</summary>
+    public HashSet<NodeInfo> FailCountExpiredOn { get; } = [];
+    /// <summary>Recurring monitors whose failure expired: they are scheduled again where the resource stays.</summary>
+    public HashSet<(NodeInfo Node, TimeSpan Interval)> RescheduledMonitors { get; } = [];
     public override IEnumerable<ResourceNode> Children => [];
     /// <summary>Where the resource runs; a node about to be fenced counts only if there is no other.</summary>
     public override NodeInfo? CurrentNode => RunningOn.FirstOrDefault(n => !n.Unclean) ?? RunningOn.FirstOrDefault();
