@@ -61,6 +61,9 @@ internal static class Promotion
                 if (p.NextRole == Role.Unknown) p.NextRole = Role.Promoted;
             promoted++;
         }
+        // Always checked: promoting more than promoted-max would run two primaries of the same data.
+        if (clone.Managed && promoted > clone.PromotedMax)
+            throw new InvalidOperationException($"scheduler bug: {promoted} instances of {clone.Id} chosen for promotion, promoted-max is {clone.PromotedMax}");
     }
 
     /// <summary>The node an instance (or a cloned group's first member) is placed on.</summary>

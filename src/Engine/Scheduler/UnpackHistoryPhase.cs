@@ -110,9 +110,11 @@ internal static class UnpackHistoryPhase
         var definition = ws.FindPrimitive(history.ResourceId) ?? ws.FindPrimitive(BaseId(history.ResourceId));
 
         // Pending operations (call id -1) sort last, as they are the newest.
-        var ops = history.Operations
+        // Histories are nearly always recorded in call order already: sorting only when needed keeps this loop,
+        // which runs once per resource and node, free of per-entry allocations.
+        IEnumerable<OperationRecord> ops = InCallOrder(history.Operations) ? history.Operations : history.Operations
             .Select((op, i) => (op, i))
-            .OrderBy(x => x.op.CallId < 0 ? int.MaxValue : x.op.CallId)
+            .OrderBy(x => SortKey(x.op))
             .ThenBy(x => x.i)
             .Select(x => x.op);
 
@@ -212,6 +214,15 @@ internal static class UnpackHistoryPhase
             NothingKnown = counted == 0 && expiredFailures > 0,
             RescheduledMonitors = rescheduled,
         };
+    }
+
+    private static int SortKey(OperationRecord op) => op.CallId < 0 ? int.MaxValue : op.CallId;
+
+    private static bool InCallOrder(System.Collections.Immutable.ImmutableArray<OperationRecord> ops)
+    {
+        for (var i = 1; i < ops.Length; i++)
+            if (SortKey(ops[i - 1]) > SortKey(ops[i])) return false;
+        return true;
     }
 
     private static bool AgentChanged(Primitive definition, ResourceHistory history) =>
