@@ -129,6 +129,10 @@ internal static class UnpackHistoryPhase
                 continue;
             }
 
+            // A later run of a recurring monitor, or a start, stop, promote or demote (which restart or end the
+            // monitors), supersedes an expired failure of that monitor: nothing is left to reschedule.
+            if (op.IsRecurring) rescheduled.Remove(op.Interval);
+            else if (op.Operation is "start" or "stop" or "promote" or "demote" or "migrate_from") rescheduled.Clear();
             var age = representative is null ? OperationAge.Current : FailureExpiry.Age(ws, representative, node, op);
             if (age == OperationAge.ExpiredWithFailCount) clearFailCount = true;
             var expected = op.ExpectedRc ?? (op.IsProbe ? 7 : 0);
