@@ -29,11 +29,13 @@ internal sealed class FailoverTracker(string localNode, IEventSink events)
                 {
                     _startedAt = now;
                     _unplaced = false;
-                    events.Publish(new FailoverStarted(now, localNode, recovered.Select(c => c.Origin).FirstOrDefault(o => !Online(status, o)),
+                    events.Publish(new FailoverStarted(now, localNode,
+                        recovered.Select(c => c.Origin ?? LostNodeRan(status, c.Resource)).FirstOrDefault(o => o is not null && !Online(status, o)),
                         recovered.Select(c => c.Resource).ToList()));
                 }
                 foreach (var c in recovered)
-                    events.Publish(new FailoverResourceMoved(now, localNode, c.Resource, c.Origin, c.Blocked ? null : c.Destination));
+                    events.Publish(new FailoverResourceMoved(now, localNode, c.Resource, c.Origin ?? LostNodeRan(status, c.Resource),
+                        c.Blocked ? null : c.Destination));
                 _unplaced |= recovered.Any(c => c.Blocked || c.Destination is null);
             }
         }
@@ -47,7 +49,15 @@ internal sealed class FailoverTracker(string localNode, IEventSink events)
     private static bool IsFailover(ResourceChange c, ClusterStatus status) =>
         c.Verb == ChangeVerb.Recover
         || (c.Verb is ChangeVerb.Move && !Online(status, c.Origin))
-        || (c.Verb is ChangeVerb.Stop && c.Origin is not null && !Online(status, c.Origin));
+        || (c.Verb is ChangeVerb.Stop && c.Origin is not null && !Online(status, c.Origin))
+        || (c.Verb is ChangeVerb.Start && LostNodeRan(status, c.Resource) is not null);
+
+    /// <summary>The departed node whose history shows the resource active (without fencing, a lost node's resources are
+    /// simply started elsewhere, so the change reads as a start).</summary>
+    private static string? LostNodeRan(ClusterStatus status, string resource) => status.Nodes
+        .Where(n => !n.InMembership)
+        .FirstOrDefault(n => n.FindResource(resource)?.Operations.FirstOrDefault(o => o.Id.EndsWith("_last_0", StringComparison.Ordinal)) is
+            { Operation: "start" or "promote" or "migrate_from", RcCode: 0, OpStatus: 0 })?.Name;
 
     private static bool Online(ClusterStatus status, string? node) => node is not null && status.Find(node) is { InMembership: true };
 }

@@ -135,14 +135,16 @@ public sealed class TransitionEngine
         var list = members.ToList();
         var names = list.Select(m => m.Name).ToImmutableHashSet(StringComparer.Ordinal);
         foreach (var joined in names.Except(_members)) _fenceFailures.Remove(joined);
+        var changed = !names.SetEquals(_members) | Status.ApplyMembership(list) | quorate != _quorate;
         _members = names;
-        Status.ApplyMembership(list);
         _quorate = quorate;
         var wasDc = _isDc;
         _isDc = dc == _localNode;
         if (wasDc && !_isDc) Abandon();
         if (_active is not null) LoseActionsOnDepartedNodes();
-        Trigger("membership change");
+        // The synchronised view of members already applied is no news: aborting for it would cut a recovery short
+        // between its starts and their monitors.
+        if (changed || wasDc != _isDc) Trigger("membership change");
     }
 
     public void QuorumChanged(bool quorate) => Run(() =>

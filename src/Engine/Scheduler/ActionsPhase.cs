@@ -14,7 +14,7 @@ internal static class ActionsPhase
         foreach (var rsc in ws.Resources) Create(ws, rsc);
         CreateProbes(ws);
         foreach (var p in ws.AllPrimitives())
-            foreach (var node in p.AgentChangedOn.Where(n => n.Online))
+            foreach (var node in p.AgentChangedOn.Concat(p.FailCountExpiredOn).Where(n => n.Online).Distinct())
                 GetOrCreate(ws, p, "clear_failcount", node, optional: false);
     }
 
@@ -35,6 +35,7 @@ internal static class ActionsPhase
                 var running = c.FindAction("running")!;
                 running.RequiresAny = true;
                 running.Runnable = c.Instances.Any(i => i.Primitives().Any(p => p.IsActive && p.AssignedTo is not null) || i.Primitives().Any(p => p.FindAction("start") is { Optional: false }));
+                if (c.Promotable) CreatePromotablePseudo(ws, c);
                 break;
         }
     }
@@ -45,6 +46,26 @@ internal static class ActionsPhase
         {
             var a = ws.NewAction(rsc, task, null, optional: true);
             a.Pseudo = true;
+        }
+    }
+
+    /// <summary>
+    /// A promotable clone's promote/promoted and demote/demoted points: required when any instance changes role,
+    /// and (like "running") completed only if some instance's promote or demote can run.
+    /// </summary>
+    private static void CreatePromotablePseudo(WorkingSet ws, CloneNode c)
+    {
+        foreach (var (task, point) in new[] { ("promote", "promoted"), ("demote", "demoted") })
+        {
+            var instanceActions = c.Primitives().SelectMany(p => p.Actions).Where(a => a.Task == task).ToList();
+            var required = instanceActions.Any(a => !a.Optional);
+            foreach (var name in new[] { task, point })
+            {
+                var a = ws.NewAction(c, name, null, optional: !required);
+                a.Pseudo = true;
+                a.Runnable = instanceActions.Any(i => i.Runnable);
+                a.RequiresAny = name == point;
+            }
         }
     }
 
@@ -139,31 +160,66 @@ internal static class ActionsPhase
         if (definitionChanged && p.Definition.Class is ResourceClass.Ocf or ResourceClass.Stonith && p.FindAction("start", p.AssignedTo) is { } restarted)
             restarted.SetReason("resource definition change", overwrite: false);
 
-        foreach (var start in p.Actions.Where(a => a.Task == "start" && !a.Optional && a.Node is not null).ToList())
-            foreach (var op in StartedMonitors(p))
-            {
-                var monitor = ws.NewAction(p, "monitor", start.Node, optional: false);
-                monitor.Interval = op.Interval;
-                monitor.Runnable = start.Runnable;
-            }
+        CreateRecurringMonitors(ws, p);
+        RescheduleExpiredMonitors(ws, p);
+        CreateMissingMonitors(ws, p, needStop);
+    }
 
-        // Staying where it runs, a resource keeps its monitors; one missing from the history (a probe found the
-        // resource already running, a cleanup forgot it) is scheduled, as Pacemaker does for any active resource.
-        if (p.AssignedTo is { } here && !needStop && p.RunningOn.Contains(here) && p.NextRole == Role.Started && p.Managed
-            && !ws.MaintenanceMode && !here.Maintenance && p.FindAction("start", here) is null or { Optional: true })
+    /// <summary>
+    /// Staying where it runs, a resource keeps its monitors; one missing from the history (a probe found the resource
+    /// already running, a cleanup forgot it) is scheduled, as Pacemaker does for any active resource.
+    /// </summary>
+    private static void CreateMissingMonitors(WorkingSet ws, PrimitiveNode p, bool needStop)
+    {
+        if (p.AssignedTo is not { } here || needStop || !p.RunningOn.Contains(here) || p.NextRole <= Role.Stopped || p.NextRole != p.Role
+            || !p.Managed || ws.MaintenanceMode || here.Maintenance || p.FindAction("start", here) is { Optional: false }) return;
+        var history = ws.Input.Status.Find(here.Name)?.FindResource(p.HistoryId)?.Operations ?? [];
+        foreach (var op in p.Definition.Operations.Where(o => o.Name == "monitor" && o.IsRecurring && o.Enabled && MonitorsRole(o.Role, p.NextRole)))
         {
-            var history = ws.Input.Status.Find(here.Name)?.FindResource(p.HistoryId)?.Operations ?? [];
-            foreach (var op in StartedMonitors(p).Where(o => !history.Any(h => h.Operation == "monitor" && h.Interval == o.Interval
-                                                                              && h.OpStatus != OperationRecord.StatusCancelled)))
+            if (history.Any(h => h.Operation == "monitor" && h.Interval == op.Interval && h.OpStatus != OperationRecord.StatusCancelled)) continue;
+            if (p.Actions.Any(a => a.Task == "monitor" && a.Node == here && a.Interval == op.Interval)) continue;
+            var monitor = ws.NewAction(p, "monitor", here, optional: false);
+            monitor.Interval = op.Interval;
+        }
+    }
+
+    /// <summary>
+    /// The recurring monitors of the role the resource is going to have, wherever it is (re)started, promoted or
+    /// demoted: a promoted instance is watched by the monitors for the Promoted role, others by the rest.
+    /// </summary>
+    private static void CreateRecurringMonitors(WorkingSet ws, PrimitiveNode p)
+    {
+        if (p.NextRole <= Role.Stopped) return;
+        foreach (var node in p.Actions.Where(a => a.Task is "start" or "promote" or "demote" && !a.Optional && a.Node is not null && a.Node == p.AssignedTo).Select(a => a.Node!).Distinct().ToList())
+        {
+            var runnable = p.Actions.Where(a => a.Node == node && a.Task is "start" or "promote" or "demote" && !a.Optional).All(a => a.Runnable);
+            foreach (var op in p.Definition.Operations.Where(o => o.Name == "monitor" && o.IsRecurring && o.Enabled && MonitorsRole(o.Role, p.NextRole)))
             {
-                var monitor = ws.NewAction(p, "monitor", here, optional: false);
+                var monitor = ws.NewAction(p, "monitor", node, optional: false);
                 monitor.Interval = op.Interval;
+                monitor.Runnable = runnable;
             }
         }
     }
 
-    private static IEnumerable<Operation> StartedMonitors(PrimitiveNode p) =>
-        p.Definition.Operations.Where(o => o.Name == "monitor" && o.IsRecurring && o.Enabled && o.Role is null or Role.Started);
+    /// <summary>A recurring monitor whose failure expired runs again where the resource stays without a restart.</summary>
+    private static void RescheduleExpiredMonitors(WorkingSet ws, PrimitiveNode p)
+    {
+        foreach (var (node, interval) in p.RescheduledMonitors)
+        {
+            if (p.AssignedTo != node || p.NextRole <= Role.Stopped || p.Actions.Any(a => a.Task == "monitor" && a.Node == node && a.Interval == interval)) continue;
+            if (!p.Definition.Operations.Any(o => o.Name == "monitor" && o.Interval == interval && o.Enabled && MonitorsRole(o.Role, p.NextRole))) continue;
+            var monitor = ws.NewAction(p, "monitor", node, optional: false);
+            monitor.Interval = interval;
+        }
+    }
+
+    private static bool MonitorsRole(Role? monitorRole, Role role) => monitorRole switch
+    {
+        null => true,
+        Role.Promoted => role == Role.Promoted,
+        _ => role != Role.Promoted,
+    };
 
     /// <summary>
     /// Whether the resource's parameters differ from those its running instance was started with (Pacemaker's

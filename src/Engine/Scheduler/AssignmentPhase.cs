@@ -170,6 +170,7 @@ internal static class AssignmentPhase
         if (!clone.Provisional) return null;
         if (clone.Assigning) return null;
         clone.Assigning = true;
+        if (clone.Promotable) Promotion.AddPromotionScores(clone);
 
         foreach (var c in clone.ThisWith) Assign(ws, c.Primary, null);
         var before = new Dictionary<NodeInfo, int>(clone.Allowed);
@@ -183,22 +184,27 @@ internal static class AssignmentPhase
             foreach (var p in clone.Primitives())
                 if (p.Allowed.TryGetValue(node, out var w)) p.Allowed[node] = Scores.Add(w, delta);
         }
-        foreach (var c in clone.ThisWith)
+        foreach (var c in clone.ThisWith.Where(c => InstancesShare(clone, c)))
             foreach (var instance in clone.Instances) ColocationScores.ApplyToDependent(instance, c);
 
-        var instances = clone.Instances
-            .Select((inst, i) => (inst, i))
-            // Healthy running instances first, then idle ones, failed instances last (they may have to move).
-            .OrderBy(x => x.inst.Primitives().Any(p => p.Failed) ? 2 : x.inst.IsActive ? 0 : 1)
-            .ThenBy(x => x.i)
-            .Select(x => x.inst)
-            .ToList();
+        // A stable sort, as Pacemaker's list sort is: instances it cannot tell apart keep their order.
+        var instances = clone.Instances.Order(new InstanceOrder(clone)).ToList();
         DistributeInstances(ws, clone, instances);
+        // Roles are chosen as part of placing the clone: resources placed after it follow its promoted instances.
+        if (clone.Promotable) Promotion.SetInstanceRoles(ws, clone);
 
         clone.Assigning = false;
         clone.Provisional = false;
         return null;
     }
+
+    /// <summary>
+    /// Whether a clone's colocation binds each of its instances: mandatory and negative ones always do; an
+    /// advisory positive one only when the clone does not run everywhere anyway (clone-max below the number of
+    /// usable nodes), as Pacemaker passes them on.
+    /// </summary>
+    public static bool InstancesShare(CloneNode clone, Colocation c) =>
+        c.Score >= Scores.Inf || c.Score < 0 || clone.CloneMax < clone.Allowed.Keys.Count(n => n.CanRunResources);
 
     private static void DistributeInstances(WorkingSet ws, CloneNode clone, List<ResourceNode> instances)
     {

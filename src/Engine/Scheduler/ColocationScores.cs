@@ -1,3 +1,5 @@
+using HaApi.Engine.Model;
+
 namespace HaApi.Engine.Scheduler;
 
 /// <summary>
@@ -9,6 +11,8 @@ internal static class ColocationScores
     /// <summary>Apply "dependent with primary" once the primary is placed (Pacemaker's colocation_match).</summary>
     public static void ApplyToDependent(ResourceNode dependent, Colocation c)
     {
+        // A colocation of the dependent's promoted or unpromoted role decides promotion, not placement.
+        if (c.DependentRole is Role.Promoted or Role.Unpromoted) return;
         switch (dependent)
         {
             case GroupNode g:
@@ -20,10 +24,15 @@ internal static class ColocationScores
         }
 
         var primary = c.Primary;
+        // Only clone instances are ever promoted: "with the promoted role" of anything else never holds.
+        if (c.PrimaryRole is Role.Promoted or Role.Unpromoted && primary is not CloneNode { Promotable: true }) return;
         switch (primary)
         {
             case GroupNode g when g.Members.Count > 0:
                 Match(dependent, c.Score, (c.Score >= Scores.Inf ? g.Members[^1] : g.Members[0]).AssignedTo);
+                return;
+            case CloneNode { Promotable: true } clone when c.PrimaryRole is Role.Promoted or Role.Unpromoted:
+                WithPromotableRole(dependent, clone, c);
                 return;
             case CloneNode clone:
                 var nodes = clone.Primitives().Where(p => !p.Blocked).Select(p => p.AssignedTo).OfType<NodeInfo>().Distinct().ToList();
@@ -41,6 +50,26 @@ internal static class ColocationScores
                 Match(dependent, c.Score, p.AssignedTo);
                 return;
         }
+    }
+
+    /// <summary>
+    /// "Dependent with the promoted (or unpromoted) instances of a clone": an advisory score goes to each node where
+    /// such an instance will be; a mandatory one confines the dependent to those nodes, adding the instance's node
+    /// score (except promoted-with-promoted, which must still let unpromoted dependents start elsewhere).
+    /// </summary>
+    private static void WithPromotableRole(ResourceNode dependent, CloneNode primary, Colocation c)
+    {
+        var affected = new Dictionary<NodeInfo, int>();
+        foreach (var instance in primary.Instances)
+        {
+            if (Promotion.AssignedNode(instance) is not { } node || Promotion.NextRole(instance) != c.PrimaryRole) continue;
+            if (c.Score < Scores.Inf && dependent.Allowed.TryGetValue(node, out var w)) dependent.Allowed[node] = Scores.Add(w, c.Score);
+            affected.TryAdd(node, instance.Primitives().First().Allowed.GetValueOrDefault(node));
+        }
+        if (c.Score < Scores.Inf || (c.DependentRole == Role.Promoted && c.PrimaryRole == Role.Promoted)) return;
+        foreach (var n in dependent.Allowed.Keys.ToList())
+            dependent.Allowed[n] = affected.TryGetValue(n, out var weight) ? Scores.Add(dependent.Allowed[n], weight) : -Scores.Inf;
+        foreach (var (n, weight) in affected) dependent.Allowed.TryAdd(n, weight);
     }
 
     private static void Match(ResourceNode dependent, int score, NodeInfo? primaryNode)

@@ -26,34 +26,40 @@ internal static class NodeScoresPhase
             if (location.Role is Role.Promoted or Role.Unpromoted) continue; // Only affects promotion.
             // A move with a lifetime (pcs resource move --lifetime) stops counting once it has expired.
             if (location.Lifetime is { } until && until <= ws.Input.Now) continue;
-            var entries = new List<(NodeInfo Node, int Score)>();
-            if (location.Node is { } nodeName && ws.FindNode(nodeName) is { } fixedNode)
-                entries.Add((fixedNode, location.Score?.Value ?? 0));
-            foreach (var rule in location.Rules)
-            {
-                foreach (var node in ws.Nodes)
-                {
-                    if (!RuleEvaluator.Matches(rule, node)) continue;
-                    var score = rule.Score.Value;
-                    if (rule.ScoreAttribute is { } attr)
-                    {
-                        if (node.Attribute(attr) is not { } v || !Score.TryParse(v, out var s)) continue;
-                        score = s.Value;
-                    }
-                    entries.Add((node, score));
-                }
-            }
-            ApplyLocation(rsc, entries, first: true);
+            ApplyLocation(rsc, LocationEntries(ws, location), first: true);
         }
 
         foreach (var top in ws.Resources) ApplyStickiness(ws, top);
 
         foreach (var node in ws.Nodes)
             foreach (var p in ws.AllPrimitives())
-                CheckFailureThreshold(p, node);
+                CheckFailureThreshold(ws, p, node);
 
         foreach (var rsc in ws.ById.Values.ToList())
             foreach (var node in rsc.Bans) BanEverywhereBelow(rsc, node);
+    }
+
+    /// <summary>The nodes a location constraint scores, with their scores (fixed node, or each rule that matches).</summary>
+    public static List<(NodeInfo Node, int Score)> LocationEntries(WorkingSet ws, LocationConstraint location)
+    {
+        var entries = new List<(NodeInfo Node, int Score)>();
+        if (location.Node is { } nodeName && ws.FindNode(nodeName) is { } fixedNode)
+            entries.Add((fixedNode, location.Score?.Value ?? 0));
+        foreach (var rule in location.Rules)
+        {
+            foreach (var node in ws.Nodes)
+            {
+                if (!RuleEvaluator.Matches(rule, node)) continue;
+                var score = rule.Score.Value;
+                if (rule.ScoreAttribute is { } attr)
+                {
+                    if (node.Attribute(attr) is not { } v || !Score.TryParse(v, out var s)) continue;
+                    score = s.Value;
+                }
+                entries.Add((node, score));
+            }
+        }
+        return entries;
     }
 
     private static void BanEverywhereBelow(ResourceNode rsc, NodeInfo node)
@@ -93,12 +99,12 @@ internal static class NodeScoresPhase
         p.Allowed[node] = p.Allowed.TryGetValue(node, out var w) ? Scores.Add(w, p.Stickiness) : p.Stickiness;
     }
 
-    private static void CheckFailureThreshold(PrimitiveNode p, NodeInfo node)
+    private static void CheckFailureThreshold(WorkingSet ws, PrimitiveNode p, NodeInfo node)
     {
         if (p.MigrationThreshold <= 0 || node.State is null) return;
         // A resource whose agent changed starts with a clean slate on that node (its fail count is cleared).
         if (p.AgentChangedOn.Contains(node)) return;
-        var failCount = node.State.FailCount(p.HistoryId).Value;
+        var failCount = FailureExpiry.EffectiveFailCount(ws, p, node);
         if (failCount <= 0) return;
         if (p.MigrationThreshold - failCount > 0) return;
         // An anonymous clone instance that failed pushes the whole clone away from the node.

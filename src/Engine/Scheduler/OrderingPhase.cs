@@ -75,8 +75,39 @@ internal static class OrderingPhase
                         foreach (var a in Find(ws, i, "start", asFirst: true)) ws.Order(a, running, OrderFlags.RunnableLeft | OrderFlags.ImpliesThen);
                         foreach (var a in Find(ws, i, "stop", asFirst: true)) ws.Order(a, stopped, OrderFlags.ImpliesThen);
                     }
+                    if (c.Promotable) PromotableInternal(ws, c);
                     break;
                 }
+        }
+    }
+
+    /// <summary>
+    /// A promotable clone's instances demote before they promote, and the clone's promote/demote points wrap its
+    /// instances' promotions and demotions (only existing actions: an instance that keeps its role has none).
+    /// </summary>
+    private static void PromotableInternal(WorkingSet ws, CloneNode c)
+    {
+        var promote = c.FindAction("promote")!;
+        var promoted = c.FindAction("promoted")!;
+        var demote = c.FindAction("demote")!;
+        var demoted = c.FindAction("demoted")!;
+        ws.Order(promote, promoted, OrderFlags.None);
+        ws.Order(demote, demoted, OrderFlags.None);
+        foreach (var p in c.Primitives())
+        {
+            var promotes = p.Actions.Where(a => a.Task == "promote" && a.Node is not null).ToList();
+            var demotes = p.Actions.Where(a => a.Task == "demote" && a.Node is not null).ToList();
+            foreach (var a in promotes)
+            {
+                ws.Order(promote, a, OrderFlags.None);
+                ws.Order(a, promoted, OrderFlags.RunnableLeft | OrderFlags.ImpliesThen);
+                foreach (var d in demotes) ws.Order(d, a, OrderFlags.None);
+            }
+            foreach (var a in demotes)
+            {
+                ws.Order(demote, a, OrderFlags.None);
+                ws.Order(a, demoted, OrderFlags.RunnableLeft | OrderFlags.ImpliesThen);
+            }
         }
     }
 
@@ -112,7 +143,8 @@ internal static class OrderingPhase
         if (kind == OrderKind.Mandatory)
         {
             if (asymmetric) flags = OrderFlags.Asymmetric;
-            else if (inverse) flags = OrderFlags.ImpliesFirst;
+            // Checked against crm_simulate 2.1.5: a required demote does not force the stop ordered before it.
+            else if (inverse) flags = thenTask == "demote" ? OrderFlags.None : OrderFlags.ImpliesFirst;
             else
             {
                 flags = OrderFlags.ImpliesThen;

@@ -25,7 +25,7 @@ internal static class PropagationPhase
         var f = e.First;
         var t = e.Then;
         var changed = false;
-        if (e.Flags.HasFlag(OrderFlags.ImpliesThen) && !f.Optional && t.Optional)
+        if (e.Flags.HasFlag(OrderFlags.ImpliesThen) && RequiredFor(f, t) && t.Optional)
         {
             t.Optional = false;
             if (f.Resource is not null && f.Resource != t.Resource) t.SetReason($"required {f.Resource.Id} {f.Task}", overwrite: false);
@@ -70,11 +70,25 @@ internal static class PropagationPhase
         return changed;
     }
 
+    /// <summary>
+    /// Whether First counts as required for Then. A clone's own point (start, promoted...) required somewhere
+    /// requires an action on a node only if an instance's matching action on that very node is required: one
+    /// instance promoted on node1 does not restart what runs on node2.
+    /// </summary>
+    private static bool RequiredFor(ActionNode first, ActionNode then)
+    {
+        if (first.Optional) return false;
+        if (first.Resource is not CloneNode clone || first.Node is not null || then.Node is null) return true;
+        var task = first.Task switch { "running" => "start", "stopped" => "stop", "promoted" => "promote", "demoted" => "demote", var t => t };
+        return clone.Primitives().Any(p => p.Actions.Any(a => a.Task == task && a.Node == then.Node && !a.Optional && a.Interval == TimeSpan.Zero));
+    }
+
     private static bool RecomputeAny(ActionNode a)
     {
         var inputs = a.After.Where(e => e.Flags.HasFlag(OrderFlags.RunnableLeft)).ToList();
         if (inputs.Count == 0 || !a.Runnable) return false;
-        var staying = a.Resource?.Primitives().Any(p => p.IsActive && p.AssignedTo is not null && p.FindAction("start", p.AssignedTo) is not { Runnable: false }) ?? false;
+        // A clone keeps "running" while instances stay where they are; promotions and demotions need a runnable one.
+        var staying = a.Task == "running" && (a.Resource?.Primitives().Any(p => p.IsActive && p.AssignedTo is not null && p.FindAction("start", p.AssignedTo) is not { Runnable: false }) ?? false);
         if (staying || inputs.Any(e => e.First.Runnable)) return false;
         a.Runnable = false;
         return true;

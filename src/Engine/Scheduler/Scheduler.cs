@@ -10,7 +10,7 @@ namespace HaApi.Engine.Scheduler;
 public static class Scheduler
 {
     /// <exception cref="UnsupportedConfigurationException">The configuration needs scheduling HaApi does not
-    /// implement yet (promotable clones, role-specific constraints, utilization placement).</exception>
+    /// implement yet (utilization placement).</exception>
     public static Transition Schedule(SchedulerInput input)
     {
         ArgumentNullException.ThrowIfNull(input);

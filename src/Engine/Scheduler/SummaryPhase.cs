@@ -45,7 +45,7 @@ internal static class SummaryPhase
         var next = p.AssignedTo;
         var current = p.CurrentNode;
         var role = p.Role;
-        if (current is not null && role == Role.Stopped) role = Role.Started;
+        if (current is not null && role == Role.Stopped) role = p.Top is CloneNode { Promotable: true } ? Role.Unpromoted : Role.Started;
         if (current is null && p.Orphan) return;
         if (!p.Managed || (current is null && next is null)) return;
 

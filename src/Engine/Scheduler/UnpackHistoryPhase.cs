@@ -29,10 +29,15 @@ internal static class UnpackHistoryPhase
 
     private static void Unpack(WorkingSet ws, NodeInfo node, ResourceHistory history)
     {
-        var outcome = Evaluate(ws, node, history);
+        var outcome = Evaluate(ws, node, history, Representative(ws, history));
         var target = FindTarget(ws, node, history, outcome.Role > Role.Stopped);
         if (target is null) return;
+        if (outcome.ClearFailCount) target.FailCountExpiredOn.Add(node);
+        foreach (var interval in outcome.RescheduledMonitors) target.RescheduledMonitors.Add((node, interval));
+        // A history whose only entries are expired failures tells nothing about the node: probe it again.
+        if (outcome.NothingKnown) return;
         target.ProbedOn.Add(node);
+        target.KnownOn.Add(node);
         if (!target.Orphan && AgentChanged(target.Definition, history)) target.AgentChangedOn.Add(node);
         if (target.Parent is CloneNode clone && !clone.Unique)
             foreach (var p in clone.Primitives()) p.ProbedOn.Add(node);
@@ -81,10 +86,23 @@ internal static class UnpackHistoryPhase
     private sealed record Outcome(Role Role, FailResponse OnFail, List<NodeInfo> BannedHere)
     {
         public OperationRecord? LastStart { get; set; }
+        public bool ClearFailCount { get; set; }
+        public bool NothingKnown { get; set; }
+        public List<TimeSpan> RescheduledMonitors { get; init; } = [];
     }
 
-    private static Outcome Evaluate(WorkingSet ws, NodeInfo node, ResourceHistory history)
+    /// <summary>A configured primitive the history belongs to (any instance of a clone will do): its meta
+    /// attributes decide failure expiry before the exact instance is known.</summary>
+    private static PrimitiveNode? Representative(WorkingSet ws, ResourceHistory history) =>
+        ws.ById.GetValueOrDefault(history.ResourceId) as PrimitiveNode
+        ?? ws.ById.GetValueOrDefault(BaseId(history.ResourceId) + ":0") as PrimitiveNode;
+
+    private static Outcome Evaluate(WorkingSet ws, NodeInfo node, ResourceHistory history, PrimitiveNode? representative)
     {
+        var clearFailCount = false;
+        var expiredFailures = 0;
+        var counted = 0;
+        var rescheduled = new List<TimeSpan>();
         var role = Role.Unknown;
         OperationRecord? lastStart = null;
         var onFail = FailResponse.Ignore;
@@ -92,9 +110,11 @@ internal static class UnpackHistoryPhase
         var definition = ws.FindPrimitive(history.ResourceId) ?? ws.FindPrimitive(BaseId(history.ResourceId));
 
         // Pending operations (call id -1) sort last, as they are the newest.
-        var ops = history.Operations
+        // Histories are nearly always recorded in call order already: sorting only when needed keeps this loop,
+        // which runs once per resource and node, free of per-entry allocations.
+        IEnumerable<OperationRecord> ops = InCallOrder(history.Operations) ? history.Operations : history.Operations
             .Select((op, i) => (op, i))
-            .OrderBy(x => x.op.CallId < 0 ? int.MaxValue : x.op.CallId)
+            .OrderBy(x => SortKey(x.op))
             .ThenBy(x => x.i)
             .Select(x => x.op);
 
@@ -109,6 +129,12 @@ internal static class UnpackHistoryPhase
                 continue;
             }
 
+            // A later run of a recurring monitor, or a start, stop, promote or demote (which restart or end the
+            // monitors), supersedes an expired failure of that monitor: nothing is left to reschedule.
+            if (op.IsRecurring) rescheduled.Remove(op.Interval);
+            else if (op.Operation is "start" or "stop" or "promote" or "demote" or "migrate_from") rescheduled.Clear();
+            var age = representative is null ? OperationAge.Current : FailureExpiry.Age(ws, representative, node, op);
+            if (age == OperationAge.ExpiredWithFailCount) clearFailCount = true;
             var expected = op.ExpectedRc ?? (op.IsProbe ? 7 : 0);
             var hardError = op.OpStatus is 5 or 6 or 7 || op.RcCode is 2 or 3 or 4 or 5 or 6;
             if (op.IsProbe && (op.RcCode == 5 || op.OpStatus == 7))
@@ -160,8 +186,18 @@ internal static class UnpackHistoryPhase
                         break;
                 }
                 if (clears && onFail is FailResponse.Restart or FailResponse.Ignore) onFail = FailResponse.Ignore;
+                counted++;
                 continue;
             }
+
+            if (age != OperationAge.Current && !(op.IsProbe && op.RcCode is 0 or 7 or 8))
+            {
+                // An expired failure is forgotten; a recurring monitor that failed is simply started again.
+                expiredFailures++;
+                if (op.IsRecurring && node.Online && !node.Unclean) rescheduled.Add(op.Interval);
+                continue;
+            }
+            counted++;
 
             // A failure.
             if (hardError) banned.Add(node);
@@ -175,7 +211,22 @@ internal static class UnpackHistoryPhase
             };
         }
         if (role == Role.Unknown) role = Role.Stopped;
-        return new Outcome(role, onFail, banned) { LastStart = lastStart };
+        return new Outcome(role, onFail, banned)
+        {
+            LastStart = lastStart,
+            ClearFailCount = clearFailCount,
+            NothingKnown = counted == 0 && expiredFailures > 0,
+            RescheduledMonitors = rescheduled,
+        };
+    }
+
+    private static int SortKey(OperationRecord op) => op.CallId < 0 ? int.MaxValue : op.CallId;
+
+    private static bool InCallOrder(System.Collections.Immutable.ImmutableArray<OperationRecord> ops)
+    {
+        for (var i = 1; i < ops.Length; i++)
+            if (SortKey(ops[i - 1]) > SortKey(ops[i])) return false;
+        return true;
     }
 
     private static bool AgentChanged(Primitive definition, ResourceHistory history) =>

@@ -109,7 +109,12 @@ internal static class UnpackResourcesPhase
             node.Stickiness = 1;
         }
         node.CloneMax = IntMeta(node, MetaNames.CloneMax, ws.Config.Nodes.Length);
-        node.CloneNodeMax = IntMeta(node, MetaNames.CloneNodeMax, 1);
+        // Checked against crm_simulate 2.1.5: instances of an anonymous clone are interchangeable, so it runs at most
+        // one per node whatever clone-node-max says (Pacemaker 3 makes such a clone globally unique instead).
+        node.CloneNodeMax = node.Unique ? IntMeta(node, MetaNames.CloneNodeMax, 1) : 1;
+        // The importer maps the legacy master-max / master-node-max names onto these.
+        node.PromotedMax = IntMeta(node, MetaNames.PromotedMax, 1);
+        node.PromotedNodeMax = IntMeta(node, MetaNames.PromotedNodeMax, 1);
         Register(ws, node);
         for (var i = 0; i < node.CloneMax; i++) node.Instances.Add(BuildInstance(ws, node, c.Child, i));
         return node;

@@ -75,6 +75,11 @@ internal abstract class ResourceNode(string id, ResourceNode? parent)
     public List<Colocation> ThisWith { get; } = [];
     public List<Colocation> WithThis { get; } = [];
     public List<ActionNode> Actions { get; } = [];
+    /// <summary>A promotable clone instance's promotion priority (its promotion score plus promoted-role
+    /// constraints); only meaningful while roles are chosen.</summary>
+    public int PromotionPriority { get; set; }
+    /// <summary>A promotable clone instance's final rank for promotion (Pacemaker's sort_index).</summary>
+    public int PromotionSortIndex { get; set; }
 
     public abstract IEnumerable<ResourceNode> Children { get; }
 
@@ -104,6 +109,9 @@ internal sealed class PrimitiveNode(string id, ResourceNode? parent, Primitive d
     public bool Blocked { get; set; }
     public NodeInfo? AssignedTo { get; set; }
     public HashSet<NodeInfo> ProbedOn { get; } = [];
+    /// <summary>Nodes with history for this very instance (ProbedOn is shared by all instances of an anonymous
+    /// clone): promotion scores count only where the instance's state is known.</summary>
+    public HashSet<NodeInfo> KnownOn { get; } = [];
     /// <summary>The start (or migration) that made the resource active on each node: its digest tells whether
     /// the definition changed since.</summary>
     public Dictionary<NodeInfo, OperationRecord> LastStart { get; } = [];
@@ -111,6 +119,10 @@ internal sealed class PrimitiveNode(string id, ResourceNode? parent, Primitive d
     public bool Reload { get; set; }
     /// <summary>Nodes whose history was recorded for a different agent: their fail counts are cleared.</summary>
     public HashSet<NodeInfo> AgentChangedOn { get; } = [];
+    /// <summary>Nodes holding a fail count that failure-timeout has expired: it is cleared.</summary>
+    public HashSet<NodeInfo> FailCountExpiredOn { get; } = [];
+    /// <summary>Recurring monitors whose failure expired: they are scheduled again where the resource stays.</summary>
+    public HashSet<(NodeInfo Node, TimeSpan Interval)> RescheduledMonitors { get; } = [];
     public override IEnumerable<ResourceNode> Children => [];
     /// <summary>Where the resource runs; a node about to be fenced counts only if there is no other.</summary>
     public override NodeInfo? CurrentNode => RunningOn.FirstOrDefault(n => !n.Unclean) ?? RunningOn.FirstOrDefault();
@@ -133,6 +145,8 @@ internal sealed class CloneNode(string id, ResourceNode? parent) : ResourceNode(
     public int CloneMax { get; set; }
     public int CloneNodeMax { get; set; } = 1;
     public bool Promotable { get; set; }
+    public int PromotedMax { get; set; } = 1;
+    public int PromotedNodeMax { get; set; } = 1;
     public override IEnumerable<ResourceNode> Children => Instances;
     public override NodeInfo? CurrentNode => Instances.Select(i => i.CurrentNode).FirstOrDefault(n => n is not null);
     public override bool IsActive => Instances.Any(i => i.IsActive);

@@ -60,4 +60,21 @@ public sealed class FailoverTrackerTests
         Assert.Null(((FailoverResourceMoved)sink.Events[1]).To);
         Assert.False(Assert.IsType<FailoverCompleted>(sink.Events[^1]).Succeeded);
     }
+
+    [Fact]
+    public void Without_fencing_a_start_of_what_a_lost_node_ran_is_a_failover_from_that_node()
+    {
+        var sink = new Recorder();
+        var tracker = new FailoverTracker("node2", sink);
+        var ran = new HaApi.Engine.Model.ResourceHistory("ip", "ocf", "heartbeat", "Dummy", [new OperationRecord("ip_last_0", "start", TimeSpan.Zero, 3, 0, 0, 0)]);
+        var status = new ClusterStatus([
+            new HaApi.Engine.Model.NodeState("1", "node1", false, false, "down", "member", Attributes.Empty, [ran]),
+            new HaApi.Engine.Model.NodeState("2", "node2", true, true, "member", "member", Attributes.Empty, []),
+        ]);
+        tracker.Observe(Record(1, TransitionOutcome.Complete, Change(ChangeVerb.Start, "ip", null, "node2"), Change(ChangeVerb.Start, "new", null, "node2")), status, T0);
+
+        Assert.Equal("node1", Assert.IsType<FailoverStarted>(sink.Events[0]).FailedNode);
+        Assert.Equal(["ip node1 -> node2"], sink.Events.OfType<FailoverResourceMoved>().Select(m => $"{m.Resource} {m.From} -> {m.To}"));
+        Assert.True(Assert.IsType<FailoverCompleted>(sink.Events[^1]).Succeeded);
+    }
 }

@@ -93,14 +93,13 @@ public sealed class CurrentStateTests
     }
 
     [Fact]
-    public void Promotable_clones_are_unpacked_although_the_scheduler_cannot_place_them_yet()
+    public void Promotable_clone_instances_are_unpacked_with_their_roles()
     {
         var config = Configuration([Node("node1", 1), Node("node2", 2)], [Primitive("db", "Stateful")],
             clones: [new Clone("db-clone", "db", Attributes.From([KeyValuePair.Create("promotable", "true")]))]);
         var promoted = Running("db", 1, new OperationRecord("db_promote", "promote", TimeSpan.Zero, 5, 0, 0, 0));
         var status = new ClusterStatus([Member("node1", "1", [promoted]), Member("node2", "2", [Running("db")])]);
         var input = new SchedulerInput(config, status, true, Now);
-        Assert.Throws<UnsupportedConfigurationException>(() => Scheduler.Scheduler.Schedule(input));
 
         var s = CurrentState.Unpack(input);
         var roles = s.Resources.Where(r => r.Active).ToDictionary(r => r.Nodes.Single(), r => r.Role);

@@ -56,16 +56,29 @@ internal static class Cib
     public static string WithFailCount(string nodeState, string rsc, string value) =>
         nodeState.Replace("><lrm ", $"><transient_attributes id=\"t\"><instance_attributes id=\"ta\"><nvpair id=\"fc\" name=\"fail-count-{rsc}#monitor_10000\" value=\"{value}\"/></instance_attributes></transient_attributes><lrm ", StringComparison.Ordinal);
 
-    public static Transition Schedule(string xml)
+    /// <summary>A member node's state with transient attributes (promotion scores, fail counts) and raw history
+    /// entries (see <see cref="History"/>).</summary>
+    public static string Member(string node, IEnumerable<(string Name, string Value)> attributes, params string[] histories)
+    {
+        var transient = string.Concat(attributes.Select(a => $"<nvpair id=\"{node}-{a.Name}\" name=\"{a.Name}\" value=\"{a.Value}\"/>"));
+        var attributesXml = transient.Length > 0 ? $"<transient_attributes id=\"t-{node}\"><instance_attributes id=\"ta-{node}\">{transient}</instance_attributes></transient_attributes>" : "";
+        return $"<node_state id=\"{node}\" uname=\"{node}\" in_ccm=\"true\" crmd=\"online\" join=\"member\" expected=\"member\">{attributesXml}<lrm id=\"{node}\"><lrm_resources>{string.Concat(histories)}</lrm_resources></lrm></node_state>";
+    }
+
+    /// <summary>An lrm_resource entry of an ocf:pacemaker agent with its operations (see HistoryXml.Op).</summary>
+    public static string History(string rsc, string type, params string[] ops) =>
+        $"<lrm_resource id=\"{rsc}\" class=\"ocf\" provider=\"pacemaker\" type=\"{type}\">{string.Concat(ops)}</lrm_resource>";
+
+    public static Transition Schedule(string xml, DateTimeOffset? now = null)
     {
         // Developer aid: HAAPI_DUMP_CIB=dir writes each test input there to replay it with crm_simulate.
         if (Environment.GetEnvironmentVariable("HAAPI_DUMP_CIB") is { Length: > 0 } dir)
             File.WriteAllText(Path.Combine(dir, Convert.ToHexString(System.Security.Cryptography.SHA1.HashData(System.Text.Encoding.UTF8.GetBytes(xml)))[..10] + ".xml"), xml);
         var doc = CibImporter.Import(xml);
-        return HaApi.Engine.Scheduler.Scheduler.Schedule(new SchedulerInput(doc.Config, doc.Status, doc.HaveQuorum, new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)));
+        return HaApi.Engine.Scheduler.Scheduler.Schedule(new SchedulerInput(doc.Config, doc.Status, doc.HaveQuorum, now ?? new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)));
     }
 
     /// <summary>The summary lines with whitespace collapsed, e.g. "* Move rsc1 ( node1 -> node2 )".</summary>
-    public static IReadOnlyList<string> Summary(string xml) =>
-        TransitionSummary.Format(Schedule(xml)).Select(l => System.Text.RegularExpressions.Regex.Replace(l, @"\s+", " ").Trim()).ToList();
+    public static IReadOnlyList<string> Summary(string xml, DateTimeOffset? now = null) =>
+        TransitionSummary.Format(Schedule(xml, now)).Select(l => System.Text.RegularExpressions.Regex.Replace(l, @"\s+", " ").Trim()).ToList();
 }

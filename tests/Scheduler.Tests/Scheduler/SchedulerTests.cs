@@ -204,12 +204,11 @@ public sealed class SchedulerTests
     }
 
     [Fact]
-    public void Promotable_clones_are_refused_rather_than_scheduled_wrongly()
+    public void Utilization_placement_is_refused_rather_than_scheduled_wrongly()
     {
-        var xml = Document("""<clone id="ms"><meta_attributes id="m"><nvpair id="p" name="promotable" value="true"/></meta_attributes><primitive id="s" class="ocf" provider="pacemaker" type="Stateful"/></clone>""",
-            status: Online("node1") + Online("node2") + Online("node3"));
+        var xml = Document(Dummy("rsc1"), properties: Pair("placement-strategy", "balanced"), status: Online("node1") + Online("node2") + Online("node3"));
         var e = Assert.Throws<UnsupportedConfigurationException>(() => Schedule(xml));
-        Assert.Contains("promotable clone 'ms'", Assert.Single(e.Problems));
+        Assert.Contains("placement-strategy=balanced", Assert.Single(e.Problems));
     }
 
     [Fact]
