@@ -1,0 +1,30 @@
+namespace HaApi.Bench.Failover;
+
+/// <summary>Reads the moments a run is measured by out of the recorded events.</summary>
+public static class Milestones
+{
+    /// <summary>The first successful one-shot <paramref name="operation"/> of each resource on one of
+    /// <paramref name="nodes"/>; null until every resource has one.</summary>
+    public static List<RecordedEvent>? EachSucceeded(List<RecordedEvent> events, string operation, IReadOnlyList<string> resources, IReadOnlyCollection<string> nodes)
+    {
+        var found = events
+            .Where(e => e.IsSuccessful(operation) && nodes.Contains(e.Str("target") ?? "") && resources.Contains(e.Str("resource") ?? ""))
+            .GroupBy(e => e.Str("resource"))
+            .Select(g => g.First())
+            .ToList();
+        return found.Count == resources.Count ? found : null;
+    }
+
+    /// <summary>When <paramref name="nodes"/> began running <paramref name="operation"/> of the resources (first and last).</summary>
+    public static (DateTimeOffset? First, DateTimeOffset? Last) Began(List<RecordedEvent> events, string operation, IReadOnlyList<string> resources, IReadOnlyCollection<string> nodes)
+    {
+        var began = events
+            .Where(e => e.Kind == "ResourceOperationStarted" && e.Str("operation") == operation && e.IsOneShot
+                        && nodes.Contains(e.Str("target") ?? "") && resources.Contains(e.Str("resource") ?? ""))
+            .Select(e => e.Time)
+            .ToList();
+        return began.Count == 0 ? (null, null) : (began.Min(), began.Max());
+    }
+
+    public static double Ms(DateTimeOffset from, DateTimeOffset to) => (to - from).TotalMilliseconds;
+}
