@@ -15,6 +15,10 @@ public sealed record RecordedEvent(string Kind, DateTimeOffset Time, JsonObject 
     public bool IsSuccessful(string operation) =>
         Kind == "ResourceOperationCompleted" && Str("operation") == operation && IsOneShot && Int("rc") == Int("expectedRc");
 
+    /// <summary>The first result of a recurring monitor (later ones are reported only when the result changes).</summary>
+    public bool IsRecurringMonitorSuccess =>
+        Kind == "ResourceOperationCompleted" && Str("operation") == "monitor" && !IsOneShot && Int("rc") == Int("expectedRc");
+
     /// <summary>Recurring monitors report too; only interval-0 operations are the transition's starts and stops.</summary>
     public bool IsOneShot => TimeSpan.TryParse(Str("interval"), out var interval) && interval == TimeSpan.Zero;
 }
@@ -38,17 +42,27 @@ public sealed class EventRecorder : IAsyncDisposable
         lock (_events) return [.. _events.Where(e => e.Time >= since).OrderBy(e => e.Time)];
     }
 
-    /// <summary>Waits until <paramref name="done"/> holds for the events since <paramref name="since"/>.</summary>
+    /// <summary>Waits until <paramref name="done"/> holds for the events since <paramref name="since"/>; throws with
+    /// the events seen when it does not within <paramref name="timeout"/>.</summary>
     public async Task<List<RecordedEvent>> WaitAsync(DateTimeOffset since, Func<List<RecordedEvent>, bool> done, TimeSpan timeout, string what)
+    {
+        var (events, happened) = await TryWaitAsync(since, done, timeout);
+        return happened
+            ? events
+            : throw new TimeoutException($"{what} did not happen within {timeout.TotalSeconds:0} s; events since then:\n"
+                + string.Join('\n', events.Select(e => $"  {e.Time:HH:mm:ss.fff} {e.Kind} {e.Data.ToJsonString()}")));
+    }
+
+    /// <summary>Waits until <paramref name="done"/> holds or <paramref name="timeout"/> passes; returns the events since
+    /// <paramref name="since"/> and whether it held.</summary>
+    public async Task<(List<RecordedEvent> Events, bool Done)> TryWaitAsync(DateTimeOffset since, Func<List<RecordedEvent>, bool> done, TimeSpan timeout)
     {
         var deadline = DateTimeOffset.UtcNow + timeout;
         while (true)
         {
             var events = Since(since);
-            if (done(events)) return events;
-            if (DateTimeOffset.UtcNow > deadline)
-                throw new TimeoutException($"{what} did not happen within {timeout.TotalSeconds:0} s; events since then:\n"
-                    + string.Join('\n', events.Select(e => $"  {e.Time:HH:mm:ss.fff} {e.Kind} {e.Data.ToJsonString()}")));
+            if (done(events)) return (events, true);
+            if (DateTimeOffset.UtcNow > deadline) return (events, false);
             await Task.Delay(20);
         }
     }

@@ -16,6 +16,8 @@ public static class LogTrace
     /// ASP.NET's per-request information lines off, so the logs show the engine.</summary>
     public static IReadOnlyDictionary<string, string> Environment { get; } = new Dictionary<string, string>
     {
+        // Without the formatter named, the console logger ignores the formatter options.
+        ["Logging__Console__FormatterName"] = "simple",
         ["Logging__Console__FormatterOptions__TimestampFormat"] = TimestampFormat + " ",
         ["Logging__Console__FormatterOptions__UseUtcTimestamp"] = "true",
         ["Logging__LogLevel__Microsoft"] = "Warning",

@@ -20,12 +20,15 @@ public static class NodeCutRun
         var before = DateTimeOffset.UtcNow;
         var command = Stopwatch.StartNew();
         List<RecordedEvent> seen;
+        string monitored;
         try
         {
             lab.Cluster.Run("cut", lab.HomeName);
             command.Stop();
             seen = await events.WaitAsync(before, e => EachSucceeded(e, "start", lab.Resources, survivors) is not null,
                 RecoveryTimeout, $"run {run}: every resource started on {string.Join("/", survivors)}");
+            // Before the heal, which moves them back.
+            monitored = await MonitoredAsync(events, before, lab.Resources, survivors);
         }
         finally
         {
@@ -52,7 +55,7 @@ public static class NodeCutRun
         series.Add("  lost -> first start begun", firstBegun is { } f ? Ms(lost, f) : null);
         series.Add("  lost -> last start begun", lastBegun is { } l ? Ms(lost, l) : null);
         series.Add("total: cut -> last start done", Ms(cut, lastStart));
-        Console.WriteLine($"  cut run {run} ({placement}): {series.TakeRun()}");
+        Console.WriteLine($"  cut run {run} ({placement}, {monitored}): {series.TakeRun()}");
         lab.PrintTrace(lost.AddMilliseconds(-100), lastStart.AddMilliseconds(100), lost, "membership lost");
 
         await lab.WaitSettledAsync();

@@ -18,12 +18,15 @@ public static class StandbyRun
         var requested = DateTimeOffset.UtcNow;
         List<RecordedEvent> seen;
         DateTimeOffset acknowledged;
+        string monitored;
         try
         {
             await Lab.SendAsync(api, HttpMethod.Post, $"/api/v1/nodes/{lab.HomeName}/standby");
             acknowledged = DateTimeOffset.UtcNow;
             seen = await events.WaitAsync(requested, e => EachSucceeded(e, "start", lab.Resources, others) is not null,
                 SwitchoverTimeout, $"run {run}: every resource started on {string.Join("/", others)}");
+            // Before unstandby, which moves them back.
+            monitored = await MonitoredAsync(events, requested, lab.Resources, others);
         }
         finally
         {
@@ -42,7 +45,7 @@ public static class StandbyRun
         series.Add("  request -> first stop begun", firstStopBegun is { } fs ? Ms(requested, fs) : null);
         series.Add("  request -> last stop done", stops is null ? null : Ms(requested, stops.Max(e => e.Time)));
         series.Add("  request -> first start begun", firstStartBegun is { } fst ? Ms(requested, fst) : null);
-        Console.WriteLine($"  standby run {run} ({placement}): {series.TakeRun()}");
+        Console.WriteLine($"  standby run {run} ({placement}, {monitored}): {series.TakeRun()}");
         lab.PrintTrace(requested, lastStart.AddMilliseconds(100), requested, "standby request");
 
         await lab.WaitSettledAsync();
