@@ -42,7 +42,6 @@ public static class NodeCutRun
         var starts = EachSucceeded(seen, "start", lab.Resources, survivors)!;
         var lastStart = starts.Max(e => e.Time);
         var dc = seen.FirstOrDefault(e => e.Kind == "DcChanged" && e.Time >= lost && e.Str("dc") is not null && survivors.Contains(e.Str("node") ?? ""));
-        var failover = seen.FirstOrDefault(e => e.Kind == "FailoverStarted" && e.Time >= lost);
         var (firstBegun, lastBegun) = Began(seen, "start", lab.Resources, survivors);
         var placement = string.Join(", ", starts.GroupBy(e => e.Str("target")).OrderBy(g => g.Key).Select(g => $"{g.Count()} on {g.Key}"));
 
@@ -51,7 +50,6 @@ public static class NodeCutRun
         series.Add("DETECTION: cut -> membership lost", Ms(cut, lost));
         series.Add("RECOVERY: lost -> last start done", Ms(lost, lastStart));
         series.Add("  lost -> view synced (DcChanged)", dc is null ? null : Ms(lost, dc.Time));
-        series.Add("  lost -> transition (FailoverStarted)", failover is null ? null : Ms(lost, failover.Time));
         series.Add("  lost -> first start begun", firstBegun is { } f ? Ms(lost, f) : null);
         series.Add("  lost -> last start begun", lastBegun is { } l ? Ms(lost, l) : null);
         series.Add("total: cut -> last start done", Ms(cut, lastStart));
