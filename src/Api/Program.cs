@@ -21,6 +21,8 @@ if (Environment.GetEnvironmentVariable("HAAPI_CONFIG") is { Length: > 0 } config
     builder.Configuration.AddJsonFile(configFile, optional: false);
 builder.Configuration.AddInMemoryCollection(HaApiOptions.FromEnvironment());
 builder.Configuration.AddCommandLine(args);
+// Per-request lines would drown what happened to which node and resource; requests that fail are logged as errors.
+builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
 var options = HaApiOptions.Load(builder.Configuration);
 var problems = options.Problems().ToList();

@@ -49,6 +49,17 @@ public sealed partial class FailoverEndToEndTests(ClusterFixture fixture, ITestO
             Assert.True(survivor is not null, $"after cutting {first}, http://{address}:8080/ was not served by another node\n{Cluster.Logs(40)}");
             output.WriteLine($"after the cut, {survivor} serves it ({clock.ElapsedMilliseconds} ms after the cut)");
 
+            // Monitoring saw it: the DC of the survivors wrote pm_logconv's fail-over sequence, /metrics shows the new place.
+            var dc = cut == 1 ? 2 : 1;
+            var pmLog = Path.Combine(NamespaceCluster.StateRoot, Cluster.Name, $"node{dc}", "pm_logconv.out");
+            var sequence = await Poll.UntilAsync(() => Task.FromResult(File.Exists(pmLog) && Regex.IsMatch(File.ReadAllText(pmLog),
+                $@"Start to fail-over\.(.|\n)*Resource {Regex.Escape(vip)} : Move {first} -> {survivor}(.|\n)*fail-over succeeded\.")), Settle);
+            Assert.True(sequence, $"node{dc}'s pm_logconv has no fail-over sequence for {vip}:\n{(File.Exists(pmLog) ? File.ReadAllText(pmLog) : "(no file)")}");
+            var metrics = await Cluster.Client(dc).GetStringAsync("/metrics");
+            Assert.True(metrics.Split('\n').Any(l => l.StartsWith("ha_cluster_pacemaker_resources{", StringComparison.Ordinal) && l.EndsWith("} 1", StringComparison.Ordinal)
+                                                    && l.Contains($"node=\"{survivor}\"") && l.Contains($"resource=\"{vip}\"") && l.Contains("role=\"started\"")),
+                $"node{dc}'s /metrics does not show {vip} started on {survivor}");
+
             // The cut node lost quorum: with no-quorum-policy=stop it must give the address up itself.
             var released = await Poll.UntilAsync(() => Task.FromResult(!Cluster.Exec(cut, "ip", "-4", "addr", "show", "dev", "eth0").Contains($"{address}/")),
                 Settle);
