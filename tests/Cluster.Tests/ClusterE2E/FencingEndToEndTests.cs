@@ -30,7 +30,7 @@ public sealed class FencingEndToEndTests(ClusterFixture fixture, ITestOutputHelp
         const string lost = "node3";
         var (device, group, a, b) = (NewId("ec2"), NewId("grp"), NewId("ga"), NewId("gb"));
         // Long enough to watch the pending fencing; the stop completes on the double's own timer.
-        using var ec2 = new Ec2Double(IPAddress.Parse(Cluster.AddressInSubnet(254))) { StopDelay = TimeSpan.FromSeconds(3) };
+        using var ec2 = new Ec2Double(IPAddress.Parse(Cluster.AddressInSubnet(254))) { StopDelay = TimeSpan.FromSeconds(4) };
         var instances = new Dictionary<string, string>();
         for (var i = 1; i <= ClusterFixture.Size; i++)
         {
@@ -52,7 +52,7 @@ public sealed class FencingEndToEndTests(ClusterFixture fixture, ITestOutputHelp
                 """);
             await CreateGroupOnAsync(lost, group, a, b);
             // off: the instance stays stopped, as the killed node does.
-            await SetPropertiesAsync(1, """{"stonith-enabled":"true","stonith-action":"off"}""");
+            await SetPropertiesAsync("""{"stonith-enabled":"true","stonith-action":"off"}""");
             await WaitSettledAsync(group);
             await AssertRunsOnAsync(lost, a, b);
 
@@ -84,7 +84,8 @@ public sealed class FencingEndToEndTests(ClusterFixture fixture, ITestOutputHelp
 
             await stopped.Task.WaitAsync(Settle);
             Cluster.Run("kill", lost); // a stopped instance runs neither corosync nor haapi
-            var stoppedAt = ec2.StateSince(instances[lost]).Since;
+            var (state, stoppedAt) = ec2.StateSince(instances[lost]);
+            Assert.Equal("stopped", state);
             output.WriteLine($"instance stopped {(stoppedAt - cutAt).TotalMilliseconds:0} ms after the cut");
 
             string? survivor = null;
@@ -115,14 +116,14 @@ public sealed class FencingEndToEndTests(ClusterFixture fixture, ITestOutputHelp
             // The DC checked its own instance (IMDS -> DescribeInstances) before stopping the lost one, and stopped nothing else.
             var calls = ec2.Calls.ToList();
             var stopAt = calls.FindIndex(c => c.Action == "StopInstances");
-            Assert.Contains(calls.Take(stopAt), c => c.Action == "DescribeInstances" && c.Parameters.GetValueOrDefault("InstanceId.1") == instances["node1"]);
+            Assert.Contains(calls.Take(stopAt), c => c.Action == "DescribeInstances" && c.Parameters.Values.Contains(instances["node1"]));
             Assert.Equal(new[] { instances[lost] }, StopCalls(ec2).Distinct());
             Assert.DoesNotContain("StartInstances", ec2.Actions);
             Assert.Equal("running", ec2.StateOf(instances["node1"]));
         }
         finally
         {
-            await SetPropertiesAsync(1, """{"stonith-enabled":"false","stonith-action":null}""");
+            await SetPropertiesAsync("""{"stonith-enabled":"false","stonith-action":null}""");
             await fixture.RestoreAsync();
             await DeleteAsync([$"/api/v1/groups/{group}", $"/api/v1/resources/{a}", $"/api/v1/resources/{b}", $"/api/v1/stonith/devices/{device}"]);
         }
@@ -144,7 +145,7 @@ public sealed class FencingEndToEndTests(ClusterFixture fixture, ITestOutputHelp
             await CreateAsync("/api/v1/stonith/devices", $$"""{"id":"{{device}}","agent":"haapi:script","params":{"script":"{{script}}"} }""");
             await CreateAsync("/api/v1/resources", Dummy(rsc));
             await CreateAsync("/api/v1/constraints/location", $$"""{"id":"{{rsc}}-on-{{lost}}","resource":"{{rsc}}","node":"{{lost}}","score":"100"}""");
-            await SetPropertiesAsync(1, """{"stonith-enabled":"true"}""");
+            await SetPropertiesAsync("""{"stonith-enabled":"true"}""");
             await WaitSettledAsync(rsc);
             await AssertRunsOnAsync(lost, rsc);
 
@@ -176,9 +177,8 @@ public sealed class FencingEndToEndTests(ClusterFixture fixture, ITestOutputHelp
             Assert.Contains(history!, h => (string?)h!["target"] == lost && !(bool)h["success"]!);
             Assert.DoesNotContain(history!, h => (bool)h!["success"]!);
 
-            using (var confirm = await Cluster.Client(3).PostAsync($"/api/v1/stonith/confirm/{lost}", null))
-                Assert.True(confirm.IsSuccessStatusCode, $"confirm failed: {(int)confirm.StatusCode} {await confirm.Content.ReadAsStringAsync()}");
-            var confirmed = Stopwatch.StartNew();
+            var (confirmed, confirmAt) = (Stopwatch.StartNew(), DateTimeOffset.UtcNow);
+            await SendAsync(3, HttpMethod.Post, $"/api/v1/stonith/confirm/{lost}");
             string? survivor = null;
             var recovered = await Poll.UntilAsync(async () =>
             {
@@ -186,12 +186,17 @@ public sealed class FencingEndToEndTests(ClusterFixture fixture, ITestOutputHelp
                 return survivor is not null;
             }, Settle);
             Assert.True(recovered, $"{rsc} was not recovered after the confirmation\n{await StatusTextAsync(1)}\n{Cluster.Logs(40)}");
-            output.WriteLine($"{rsc} started on {survivor} {confirmed.ElapsedMilliseconds} ms after the confirmation");
+            var start = (await events.WaitForAsync("ResourceOperationStarted",
+                e => (string?)e["operation"] == "start" && (string?)e["resource"] == rsc && (string?)e["target"] != lost, 1))[0];
+            var startedAt = DateTimeOffset.Parse((string)start["time"]!);
+            Assert.True(startedAt > confirmAt, $"{rsc} started on {start["target"]} at {startedAt:O}, before the confirmation at {confirmAt:O}");
+            output.WriteLine($"{rsc} started on {survivor} {(startedAt - confirmAt).TotalMilliseconds:0} ms after the confirmation was sent"
+                             + $" (seen in the status after {confirmed.ElapsedMilliseconds} ms)");
             Assert.Equal("OFFLINE", NodeState((await fixture.TryStatusAsync(1))!, lost));
         }
         finally
         {
-            await SetPropertiesAsync(1, """{"stonith-enabled":"false"}""");
+            await SetPropertiesAsync("""{"stonith-enabled":"false"}""");
             await fixture.RestoreAsync();
             await DeleteAsync([$"/api/v1/resources/{rsc}", $"/api/v1/stonith/devices/{device}"]);
             File.Delete(script);
@@ -217,7 +222,7 @@ public sealed class FencingEndToEndTests(ClusterFixture fixture, ITestOutputHelp
             await CreateAsync("/api/v1/stonith/devices", $$"""{"id":"{{ok}}","agent":"{{okAgent}}","hostList":["{{lost}}"]}""");
             await CreateAsync("/api/v1/stonith/levels", $$"""{"target":"{{lost}}","index":1,"devices":["{{hang}}"]}""");
             await CreateAsync("/api/v1/stonith/levels", $$"""{"target":"{{lost}}","index":2,"devices":["{{ok}}"]}""");
-            await SetPropertiesAsync(1, """{"stonith-enabled":"true"}""");
+            await SetPropertiesAsync("""{"stonith-enabled":"true"}""");
 
             await using var events = await EventStreams.OpenAsync(Cluster, 1);
             var clock = Stopwatch.StartNew();
@@ -252,7 +257,7 @@ public sealed class FencingEndToEndTests(ClusterFixture fixture, ITestOutputHelp
         }
         finally
         {
-            await SetPropertiesAsync(1, """{"stonith-enabled":"false"}""");
+            await SetPropertiesAsync("""{"stonith-enabled":"false"}""");
             await fixture.RestoreAsync();
             await DeleteAsync([$"/api/v1/stonith/levels/{lost}/1", $"/api/v1/stonith/levels/{lost}/2",
                 $"/api/v1/stonith/devices/{hang}", $"/api/v1/stonith/devices/{ok}"]);
@@ -310,33 +315,26 @@ public sealed class FencingEndToEndTests(ClusterFixture fixture, ITestOutputHelp
     private Task<string> StatusTextAsync(int node) => Cluster.Client(node).GetStringAsync("/api/v1/status?format=text");
 
     /// <summary>Waits until the cluster has nothing left to do (the runtime API's wait, through a no-op enable).</summary>
-    private async Task WaitSettledAsync(string resource)
-    {
-        using var response = await Cluster.Client(1, TimeSpan.FromSeconds(60)).PostAsync($"/api/v1/resources/{resource}/enable?wait=45", null);
-        Assert.True(response.IsSuccessStatusCode, $"the cluster did not settle: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}\n{Cluster.Logs(40)}");
-    }
+    private Task WaitSettledAsync(string resource) => SendAsync(1, HttpMethod.Post, $"/api/v1/resources/{resource}/enable?wait=45");
 
-    private async Task CreateAsync(string path, string json)
-    {
-        using var response = await Cluster.Client(1).PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
-        Assert.True(response.IsSuccessStatusCode, $"POST {path} failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-    }
+    private Task CreateAsync(string path, string json) => SendAsync(1, HttpMethod.Post, path, json);
 
-    private async Task SetPropertiesAsync(int node, string json)
-    {
-        using var response = await Cluster.Client(node).PatchAsync("/api/v1/properties", new StringContent(json, Encoding.UTF8, "application/json"));
-        Assert.True(response.IsSuccessStatusCode, $"PATCH properties {json} failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-    }
+    /// <summary>Through node1, which every test keeps (the lost node is never node1).</summary>
+    private Task SetPropertiesAsync(string json) => SendAsync(1, HttpMethod.Patch, "/api/v1/properties", json);
 
     /// <summary>Deletes what a test created, in order (levels before their devices, groups before their members).</summary>
     private async Task DeleteAsync(IEnumerable<string> paths)
     {
-        foreach (var path in paths)
-        {
-            using var response = await Cluster.Client(1).DeleteAsync(path);
-            Assert.True(response.IsSuccessStatusCode || response.StatusCode == HttpStatusCode.NotFound,
-                $"DELETE {path} failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        }
+        foreach (var path in paths) await SendAsync(1, HttpMethod.Delete, path, missingIsFine: true);
+    }
+
+    /// <summary>Fails the test with the answer and the nodes' logs unless the request succeeds (or finds nothing, when that is fine).</summary>
+    private async Task SendAsync(int node, HttpMethod method, string path, string? json = null, bool missingIsFine = false)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = json is null ? null : new StringContent(json, Encoding.UTF8, "application/json") };
+        using var response = await Cluster.Client(node, TimeSpan.FromSeconds(60)).SendAsync(request);
+        Assert.True(response.IsSuccessStatusCode || (missingIsFine && response.StatusCode == HttpStatusCode.NotFound),
+            $"{method} {path} on node{node} failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}\n{Cluster.Logs(40)}");
     }
 
     private static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..6]}";
