@@ -35,6 +35,7 @@ public sealed class Ec2Double : IDisposable
     private readonly ConcurrentDictionary<string, byte> _imdsTokens = new();
     private readonly ConcurrentDictionary<IPAddress, string> _callers = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly DateTimeOffset _clockStartedAt = DateTimeOffset.UtcNow;
     private readonly CancellationTokenSource _stop = new();
 
     /// <param name="listenAddress">Where to listen (default 127.0.0.1); a specific address, not Any, so that
@@ -76,6 +77,21 @@ public sealed class Ec2Double : IDisposable
         _instances[id] = new Instance(id, name, state, _clock.Elapsed);
 
     public string StateOf(string id) => _instances[id].Current(this);
+
+    /// <summary>
+    /// The instance's state and when (wall clock) it entered it. A delayed transition counts from the moment it took
+    /// effect (e.g. StopInstances + StopDelay), not from when someone next looked: nobody could have seen the new state
+    /// earlier, so cluster tests can order what happened after it.
+    /// </summary>
+    public (string State, DateTimeOffset Since) StateSince(string id)
+    {
+        var instance = _instances[id];
+        lock (instance)
+        {
+            var state = instance.Current(this);
+            return (state, _clockStartedAt + instance.Since);
+        }
+    }
 
     /// <summary>The states the instance went through, in order, starting with its initial state.</summary>
     public IReadOnlyList<string> HistoryOf(string id) => _instances[id].History.ToList();
@@ -353,6 +369,7 @@ public sealed class Ec2Double : IDisposable
     {
         private string _state = state;
         private TimeSpan _since = since;
+        public TimeSpan Since => _since;
         public string Id { get; } = id;
         public string Name { get; } = name;
         public bool NeverStops { get; set; }
@@ -374,8 +391,8 @@ public sealed class Ec2Double : IDisposable
             {
                 var now = owner._clock.Elapsed;
                 stoppedNow = _state == "stopping" && !NeverStops && now - _since >= owner.StopDelay;
-                if (stoppedNow) Set("stopped", now);
-                if (_state == "pending" && now - _since >= owner.StartDelay) Set("running", now);
+                if (stoppedNow) Set("stopped", _since + owner.StopDelay);
+                if (_state == "pending" && now - _since >= owner.StartDelay) Set("running", _since + owner.StartDelay);
                 state = _state;
             }
             // Outside the lock: a handler may call back into the double (StateOf, HistoryOf).

@@ -21,14 +21,24 @@ internal sealed class FencingWiring(ConfigurationReplica replica, IGroupTranspor
     /// <summary>Null until the node has joined the cluster.</summary>
     public ControllerFencing? Current => current;
 
+    /// <summary>
+    /// Where fence_* agents are looked up instead of /usr/sbin. Not a documented setting: an environment variable so
+    /// that the namespace-cluster tests can run agents of their own (a hanging one, a recording one) without ever
+    /// writing into /usr/sbin. Ignored unless it is an absolute path.
+    /// </summary>
+    public const string AgentDirectoryVariable = "HAAPI_FENCE_AGENT_DIR";
+
     public FencingHistory History { get; } = new();
 
     public IFencing Create(FencingCallback report)
     {
+        var agentOptions = Environment.GetEnvironmentVariable(AgentDirectoryVariable) is { } directory && Path.IsPathFullyQualified(directory)
+            ? new FenceAgentRunnerOptions { AgentDirectory = directory }
+            : new FenceAgentRunnerOptions();
         var runners = new IFenceDeviceRunner[]
         {
-            new FenceAgentRunner(new FenceAgentRunnerOptions()),
-            new ForcedStopScriptRunner(new FenceAgentRunnerOptions()),
+            new FenceAgentRunner(agentOptions),
+            new ForcedStopScriptRunner(agentOptions),
             new Ec2Fencer(ec2Http, time: time),
         };
         var local = transport.Local.Name;

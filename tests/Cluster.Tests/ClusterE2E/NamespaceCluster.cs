@@ -31,6 +31,12 @@ public sealed class NamespaceCluster : IDisposable
 
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
+    /// <summary>
+    /// Where this cluster's haapi nodes look up fence_* agents (HAAPI_FENCE_AGENT_DIR) instead of /usr/sbin, so tests
+    /// install agents of their own without touching the system. Inside the state directory: "down" removes it.
+    /// </summary>
+    public string FenceAgentDirectory => Path.Combine(StateRoot, Name, "fence-agents");
+
     public static string StateRoot =>
         Environment.GetEnvironmentVariable("HAAPI_CLUSTER_STATE_ROOT") is { Length: > 0 } root ? root : "/var/tmp/haapi-cluster";
 
@@ -88,6 +94,7 @@ public sealed class NamespaceCluster : IDisposable
         // Inherited by haapi: no extra metrics listener, production error pages.
         start.Environment["HAAPI_METRICS_URLS"] = "none";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["HAAPI_FENCE_AGENT_DIR"] = FenceAgentDirectory;
         using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start scripts/cluster");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
