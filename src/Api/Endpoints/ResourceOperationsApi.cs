@@ -98,7 +98,12 @@ internal static class ResourceOperationsApi
     private static async Task<IResult> SetTargetRole(string id, string? role, string? wait, ConfigWriter writer, ClusterWaiter waiter, HttpContext http)
     {
         RequireResource(writer, id);
-        return await Finish(writer, waiter, http, WithTargetRole(writer.Current, id, role), id, wait);
+        if (TargetRoleOf(writer.Current, id) != role)
+            return await Finish(writer, waiter, http, WithTargetRole(writer.Current, id, role), id, wait);
+        // Already so: no change to replicate (which would only abort the transition under way).
+        await WaitOrThrow(waiter, wait, http);
+        return TypedResults.Ok(new ResourceOperationResult(id, writer.Current.Version.ToString(),
+            role is null ? $"{id} was already enabled" : $"{id} already had target-role={role}", waiter.Pending()));
     }
 
     private static async Task<IResult> Finish(ConfigWriter writer, ClusterWaiter waiter, HttpContext http, ConfigCommand command, string id, string? wait)

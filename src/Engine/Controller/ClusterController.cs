@@ -38,6 +38,7 @@ public sealed class ClusterController : IReplicaObserver, IActionDispatcher, ISt
     private NodeOperationRunner? _runner;
     private FailoverTracker? _failovers;
     private Task? _sender;
+    private int _disposed;
     private volatile ClusterConfig _config = ClusterConfig.Empty;
     private volatile ControllerView _view = ControllerView.Empty;
 
@@ -175,6 +176,7 @@ public sealed class ClusterController : IReplicaObserver, IActionDispatcher, ISt
         try { await _loop!.PostAsync(input, _stopping.Token).ConfigureAwait(false); }
         catch (OperationCanceledException) { }
         catch (ChannelClosedException) { }
+        catch (ObjectDisposedException) { } // a fencing that ends after the node stopped: nobody to tell
     }
 
     /// <summary>Runs on the controller loop after every input: publishes the view readers see.</summary>
@@ -283,6 +285,8 @@ public sealed class ClusterController : IReplicaObserver, IActionDispatcher, ISt
 
     public async ValueTask DisposeAsync()
     {
+        // The host stops the controller and then the container disposes it: the second call must be harmless.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         await _stopping.CancelAsync().ConfigureAwait(false);
         _outgoing.Writer.TryComplete();
         if (_loop is not null) await _loop.DisposeAsync().ConfigureAwait(false);

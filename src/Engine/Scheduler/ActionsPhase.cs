@@ -176,7 +176,9 @@ internal static class ActionsPhase
         var history = ws.Input.Status.Find(here.Name)?.FindResource(p.HistoryId)?.Operations ?? [];
         foreach (var op in p.Definition.Operations.Where(o => o.Name == "monitor" && o.IsRecurring && o.Enabled && MonitorsRole(o.Role, p.NextRole)))
         {
-            if (history.Any(h => h.Operation == "monitor" && h.Interval == op.Interval && h.OpStatus != OperationRecord.StatusCancelled)) continue;
+            // The last failure is kept apart from the monitor's own record: a monitor that failed before a recovery is not running now.
+            if (history.Any(h => h.Operation == "monitor" && h.Interval == op.Interval && h.OpStatus != OperationRecord.StatusCancelled
+                                 && !h.Id.EndsWith("_last_failure_0", StringComparison.Ordinal))) continue;
             if (p.Actions.Any(a => a.Task == "monitor" && a.Node == here && a.Interval == op.Interval)) continue;
             var monitor = ws.NewAction(p, "monitor", here, optional: false);
             monitor.Interval = op.Interval;

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using HaApi.TestSupport;
 using Xunit.Abstractions;
 
 namespace HaApi.Cluster.Tests.ClusterE2E;
@@ -28,8 +29,13 @@ public sealed partial class FailoverEndToEndTests(ClusterFixture fixture, ITestO
         var (vip, web) = (NewId("vip"), NewId("web"));
         var address = Cluster.AddressInSubnet(100 + Random.Shared.Next(100));
         var cut = 0;
+        // The NOC's trap receiver: net-snmp's snmptrapd on the host's end of the cluster bridge.
+        using var trapd = Snmptrapd.Start(listen: System.Net.IPAddress.Parse(Cluster.AddressInSubnet(254)));
+        var alert = NewId("nms");
         try
         {
+            await CreateAsync("/api/v1/alerts",
+                $$"""{"id":"{{alert}}","agent":"haapi:snmp","recipients":[{"id":"{{alert}}-r","value":"{{trapd.Recipient}}"}]}""");
             await CreateAsync("/api/v1/resources", $$"""
                 {"id":"{{vip}}","agent":"ocf:heartbeat:IPaddr2","params":{"ip":"{{address}}","cidr_netmask":"24","nic":"eth0"},
                  "operations":[{"name":"monitor","interval":"2s","timeout":"20s"}]}
@@ -60,6 +66,13 @@ public sealed partial class FailoverEndToEndTests(ClusterFixture fixture, ITestO
                                                     && l.Contains($"node=\"{survivor}\"") && l.Contains($"resource=\"{vip}\"") && l.Contains("role=\"started\"")),
                 $"node{dc}'s /metrics does not show {vip} started on {survivor}");
 
+            const string node = ".1.3.6.1.4.1.32723.1.1", rsc = ".1.3.6.1.4.1.32723.1.2", task = ".1.3.6.1.4.1.32723.1.3", desc = ".1.3.6.1.4.1.32723.1.4";
+            var trapped = trapd.WaitForOutput(_ =>
+                trapd.Traps.Any(t => t[node] == $"STRING: \"{first}\"" && t[desc] == "STRING: \"lost\"")
+                && trapd.Traps.Any(t => t[node] == $"STRING: \"{survivor}\"" && t[rsc] == $"STRING: \"{vip}\"" && t[task] == "STRING: \"start\""),
+                Settle);
+            Assert.True(trapped, $"snmptrapd did not receive the node-lost and {vip} start traps:\n{trapd.Output}");
+
             // The cut node lost quorum: with no-quorum-policy=stop it must give the address up itself.
             var released = await Poll.UntilAsync(() => Task.FromResult(!Cluster.Exec(cut, "ip", "-4", "addr", "show", "dev", "eth0").Contains($"{address}/")),
                 Settle);
@@ -70,6 +83,7 @@ public sealed partial class FailoverEndToEndTests(ClusterFixture fixture, ITestO
             if (cut != 0) Cluster.Run("heal", $"node{cut}");
             await fixture.RestoreAsync();
             await DeleteAsync(web, vip);
+            await Cluster.Client(1).DeleteAsync($"/api/v1/alerts/{alert}");
         }
     }
 

@@ -3,6 +3,8 @@ using HaApi.Engine.Events;
 using HaApi.Integrations.Snmp;
 using static HaApi.Integrations.Tests.Snmp.SnmpTestSupport;
 
+using HaApi.TestSupport;
+
 namespace HaApi.Integrations.Tests.Snmp;
 
 /// <summary>

@@ -5,6 +5,8 @@ using HaApi.Integrations.Snmp;
 using HaApi.Integrations.Snmp.Pacemaker;
 using HaApi.Integrations.Snmp.Usm;
 
+using HaApi.TestSupport;
+
 namespace HaApi.Integrations.Tests.Snmp;
 
 /// <summary>The wire protocol against net-snmp's real snmptrapd: v2c and v3 (USM authPriv) traps and informs.</summary>

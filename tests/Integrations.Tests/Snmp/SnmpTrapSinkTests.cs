@@ -5,6 +5,8 @@ using HaApi.Engine.Model;
 using HaApi.Integrations.Snmp;
 using static HaApi.Integrations.Tests.Snmp.SnmpTestSupport;
 
+using HaApi.TestSupport;
+
 namespace HaApi.Integrations.Tests.Snmp;
 
 /// <summary>The sink end to end: engine events in, traps printed by the real snmptrapd out.</summary>

@@ -239,4 +239,21 @@ public sealed class SchedulerTests
         Assert.Equal("* Move rsc1 ( node1 -> node2 )", Moves(now));
         Assert.Equal("", Moves(now.AddMinutes(5)));
     }
+
+    [Fact]
+    public void A_resource_recovered_after_a_failed_monitor_gets_the_monitor_again_though_the_failure_is_still_recorded()
+    {
+        // The recovery's monitor was lost (its transition aborted right after the start). crm_simulate 2.1.5 on this
+        // input executes only "monitor=3000 on node1": the kept last failure is not a running monitor.
+        const string resource = """<primitive id="r" class="ocf" provider="pacemaker" type="Dummy"><operations><op id="r-m" name="monitor" interval="3s"/></operations></primitive>""";
+        const string history = """
+            <lrm_resource id="r" class="ocf" provider="pacemaker" type="Dummy">
+              <lrm_rsc_op id="r_last_failure_0" operation_key="r_monitor_3000" operation="monitor" transition-key="1:1:0:x" call-id="4" rc-code="7" op-status="0" interval="3000"/>
+              <lrm_rsc_op id="r_last_0" operation_key="r_start_0" operation="start" transition-key="1:2:0:x" call-id="6" rc-code="0" op-status="0" interval="0" op-digest="f2317cad3d54cec5d7d7aa7d0bf35cf8"/>
+            </lrm_resource>
+            """;
+        var node1 = $"""<node_state id="node1" uname="node1" in_ccm="true" crmd="online" join="member" expected="member"><lrm id="node1"><lrm_resources>{history}</lrm_resources></lrm></node_state>""";
+        var recovered = Schedule(Document(resource, status: node1 + Online("node2", ("r", "monitor", 7, 3)), nodes: "node1 node2"));
+        Assert.Equal(["monitor r node1 3s"], recovered.Actions.Where(a => a.Kind != ActionKind.Pseudo).Select(a => $"{a.Task} {a.Resource} {a.Node} {a.Interval.TotalSeconds}s"));
+    }
 }

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace HaApi.Integrations.Tests.Snmp;
+namespace HaApi.TestSupport;
 
 /// <summary>One notification as the real snmptrapd printed it.</summary>
 public sealed record ReceivedTrap(string Header, IReadOnlyList<(string Oid, string Value)> VarBinds)
@@ -51,8 +51,10 @@ public sealed partial class Snmptrapd : IDisposable
     /// <param name="port">A fixed port (to restart a receiver in place); default a free one.</param>
     /// <param name="persistentDirectory">snmptrapd's SNMP_PERSISTENT_DIR (engine boots, engine id); default private.</param>
     /// <param name="ipv6">Listen on udp6:[::1] instead of 127.0.0.1.</param>
+    /// <param name="listen">Listen on this IPv4 address instead of 127.0.0.1 (a test's own bridge, for traps from
+    /// network namespaces).</param>
     public static Snmptrapd Start(IEnumerable<string>? configLines = null, string? mibDirectory = null, int? port = null,
-        string? persistentDirectory = null, bool ipv6 = false)
+        string? persistentDirectory = null, bool ipv6 = false, IPAddress? listen = null)
     {
         if (!File.Exists(Binary))
             throw new InvalidOperationException($"{Binary} is missing: install the Debian package 'snmptrapd' (scripts/test-deps.d/snmp.txt).");
@@ -91,12 +93,13 @@ public sealed partial class Snmptrapd : IDisposable
             }
             psi.ArgumentList.Add("-F");
             psi.ArgumentList.Add("%B [%b]: trap %P\n%V\n%v\n");
-            psi.ArgumentList.Add(ipv6 ? $"udp6:[::1]:{listenPort}" : $"127.0.0.1:{listenPort}");
+            var address = ipv6 ? IPAddress.IPv6Loopback : listen ?? IPAddress.Loopback;
+            psi.ArgumentList.Add(ipv6 ? $"udp6:[::1]:{listenPort}" : $"{address}:{listenPort}");
             psi.Environment["SNMP_PERSISTENT_DIR"] = persistentDirectory ?? Path.Combine(dir, "persist");
             psi.Environment["HOME"] = dir; // keep ~/.snmp out of the picture
 
             var process = Process.Start(psi)!;
-            var trapd = new Snmptrapd(dir, listenPort, process, ipv6 ? IPAddress.IPv6Loopback : IPAddress.Loopback);
+            var trapd = new Snmptrapd(dir, listenPort, process, address);
             process.OutputDataReceived += (_, e) => trapd.Append(e.Data);
             process.ErrorDataReceived += (_, e) => trapd.Append(e.Data);
             process.BeginOutputReadLine();
