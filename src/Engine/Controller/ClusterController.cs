@@ -225,7 +225,7 @@ public sealed class ClusterController : IReplicaObserver, IActionDispatcher, ISt
     private void Report(OperationResultRecorded record, string agent)
     {
         _events.Publish(new ResourceOperationCompleted(record.Time, _localNode, _localNode, record.ResourceId, agent, record.Operation, record.Interval,
-            record.RcCode, record.ExpectedRc, OpStatusName(record.OpStatus), record.ExitReason, TimeSpan.FromMilliseconds(record.ExecTimeMs)));
+            record.RcCode, record.ExpectedRc, OperationReports.ExecutionStatusOf(record.OpStatus).ToString(), record.ExitReason, TimeSpan.FromMilliseconds(record.ExecTimeMs)));
         if (record.IsFailure)
             _log.LogWarning("{Operation} of {Resource} on {Node} failed: {Result}{Reason}", OperationLabel(record), record.ResourceId, _localNode,
                 ExitCodeText.Format(record.RcCode), record.ExitReason is null ? "" : $" ({record.ExitReason})");
@@ -237,18 +237,6 @@ public sealed class ClusterController : IReplicaObserver, IActionDispatcher, ISt
 
     private static string OperationLabel(OperationResultRecorded r) =>
         r.IsProbe ? "probe" : r.Interval > TimeSpan.Zero ? $"{r.Operation} ({r.Interval.TotalSeconds:0}s)" : r.Operation;
-
-    private static string OpStatusName(int opStatus) => opStatus switch
-    {
-        0 => nameof(ExecutionStatus.Done),
-        1 => nameof(ExecutionStatus.Cancelled),
-        2 => nameof(ExecutionStatus.TimedOut),
-        3 => nameof(ExecutionStatus.NotSupported),
-        5 => nameof(ExecutionStatus.ErrorHard),
-        6 => nameof(ExecutionStatus.ErrorFatal),
-        7 => nameof(ExecutionStatus.NotInstalled),
-        _ => nameof(ExecutionStatus.Error),
-    };
 
     /// <summary>Multicasts in the order the engine and executor produced messages; a failed send is retried, since a
     /// lost result would leave the DC waiting until cluster-delay.</summary>

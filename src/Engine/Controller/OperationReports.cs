@@ -24,6 +24,19 @@ public static class OperationReports
         return record with { FailCountIncrement = fatal ? Score.InfinityValue : 1 };
     }
 
+    /// <summary>The executor status an op-status number stands for (the inverse of <see cref="OpStatusOf"/>).</summary>
+    public static ExecutionStatus ExecutionStatusOf(int opStatus) => opStatus switch
+    {
+        0 => ExecutionStatus.Done,
+        1 => ExecutionStatus.Cancelled,
+        2 => ExecutionStatus.TimedOut,
+        3 => ExecutionStatus.NotSupported,
+        5 => ExecutionStatus.ErrorHard,
+        6 => ExecutionStatus.ErrorFatal,
+        7 => ExecutionStatus.NotInstalled,
+        _ => ExecutionStatus.Error,
+    };
+
     /// <summary>Pacemaker's op-status numbers, as the status records them.</summary>
     public static int OpStatusOf(ExecutionStatus status) => status switch
     {

@@ -105,20 +105,9 @@ public static class AlertEnvironment
         _ => 4,
     };
 
-    /// <summary>Pacemaker 2.1's pcmk_exec_status_str.</summary>
-    public static string ExecutionStatusText(int status) => status switch
-    {
-        -1 => "pending",
-        0 => "complete",
-        1 => "Cancelled",
-        2 => "Timed Out",
-        3 => "NOT SUPPORTED",
-        4 => "Error",
-        5 => "Hard error",
-        6 => "Fatal error",
-        7 => "Not installed",
-        _ => "Error",
-    };
+    /// <summary>Pacemaker 2.1's pcmk_exec_status_str for the statuses an executor reports.</summary>
+    public static string ExecutionStatusText(int status) =>
+        status is >= -1 and <= 7 ? Engine.Execution.ExitCodeText.DescribeOperationStatus(status) : "Error";
 
     /// <summary>
     /// Pacemaker 2.1's OCF exit code texts as alert agents receive them: the same as crm_mon's
