@@ -88,6 +88,7 @@ builder.Services.AddSingleton<ConfigurationHistory>();
 builder.Services.AddSingleton<ClusterWaiter>();
 builder.Services.AddHostedService<EngineHost>();
 builder.Services.AddHostedService<MonitoringSinks>();
+builder.Services.AddHostedService<SelfFencing>();
 builder.Services.AddSingleton(sp => TokenStore.LoadOrCreate(options.ResolvedTokenFile,
     Path.Combine(Path.GetDirectoryName(Path.GetFullPath(options.ResolvedTokenFile))!, "admin-token"),
     sp.GetRequiredService<ILogger<TokenStore>>()));

@@ -45,6 +45,13 @@ public sealed partial class HaApiOptions
     /// <summary>Largest accepted request body in bytes (default 1 MiB).</summary>
     public long MaxRequestBodyBytes { get; set; } = 1 << 20;
 
+    /// <summary>Run by /bin/sh when this node has been without quorum for SelfFenceAfterSeconds while it still holds
+    /// resources (at once with no-quorum-policy=suicide); e.g. "systemctl reboot --force --force". Unset: never.</summary>
+    public string? SelfFenceCommand { get; set => field = Unset(value); }
+
+    /// <summary>How long a node without quorum may keep holding resources before it fences itself (default 30).</summary>
+    public long SelfFenceAfterSeconds { get; set; } = 30;
+
     public string ResolvedNodeName => string.IsNullOrWhiteSpace(NodeName) ? Environment.MachineName : NodeName!;
 
     public string ResolvedDataDirectory => !string.IsNullOrWhiteSpace(DataDirectory) ? DataDirectory!
@@ -71,6 +78,8 @@ public sealed partial class HaApiOptions
         ["HAAPI_METRICS_URLS"] = nameof(MetricsUrls),
         ["HAAPI_PM_LOGCONV"] = nameof(PmLogconvPath),
         ["HAAPI_MAX_REQUEST_BODY_BYTES"] = nameof(MaxRequestBodyBytes),
+        ["HAAPI_SELF_FENCE_COMMAND"] = nameof(SelfFenceCommand),
+        ["HAAPI_SELF_FENCE_AFTER_SECONDS"] = nameof(SelfFenceAfterSeconds),
     };
 
     /// <summary>Problems found while reading the settings (unknown keys, values of the wrong type); see <see cref="Load"/>.</summary>
@@ -130,6 +139,9 @@ public sealed partial class HaApiOptions
             yield return $"HaApi:Transport '{Transport}' is not supported: use local (one node) or corosync";
         if (MaxRequestBodyBytes is < 1024 or > 256L << 20)
             yield return $"HaApi:MaxRequestBodyBytes {MaxRequestBodyBytes} is out of range: give between 1024 and 268435456 (256 MiB)";
+
+        if (SelfFenceAfterSeconds is < 1 or > 3600)
+            yield return $"HaApi:SelfFenceAfterSeconds {SelfFenceAfterSeconds} is out of range: give between 1 and 3600 seconds";
 
         foreach (var problem in TlsProblems()) yield return problem;
 
