@@ -95,7 +95,9 @@ internal static class ActionsPhase
         if (!a.Node.Online || a.Node.Unclean) return false;
         if (a.Task is "start" or "promote" && !ws.Input.HaveQuorum && ws.NoQuorumPolicy != NoQuorumPolicy.Ignore)
         {
-            a.Reason = "no quorum";
+            // freeze keeps what runs running: only starting something (or raising its role) needs quorum.
+            if (ws.NoQuorumPolicy == NoQuorumPolicy.Freeze && a.Resource is { IsActive: true } r && r.NextRole <= r.Role) return true;
+            a.Reason = ws.NoQuorumPolicy == NoQuorumPolicy.Freeze ? "quorum freeze" : "no quorum";
             return false;
         }
         return true;

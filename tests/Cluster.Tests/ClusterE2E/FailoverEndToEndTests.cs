@@ -199,6 +199,41 @@ public sealed partial class FailoverEndToEndTests(ClusterFixture fixture, ITestO
         }
     }
 
+    [Fact]
+    public async Task A_node_without_quorum_that_keeps_its_resources_fences_itself_after_the_allowed_time()
+    {
+        await fixture.WaitConvergedAsync();
+        var kept = NewId("kept");
+        var cut = false;
+        try
+        {
+            // freeze: a partition without quorum leaves its resources running, so only the self-fence can end them.
+            using (var policy = await Cluster.Client(1).PatchAsync("/api/v1/properties", new StringContent("""{"no-quorum-policy":"freeze"}""", Encoding.UTF8, "application/json")))
+                policy.EnsureSuccessStatusCode();
+            await CreateAsync("/api/v1/resources", $$"""{"id":"{{kept}}","agent":"haapi:Dummy","operations":[{"name":"monitor","interval":"2s"}]}""");
+            await CreateAsync("/api/v1/constraints/location", $$"""{"id":"{{kept}}-on-node3","resource":"{{kept}}","node":"node3","score":"100"}""");
+            await WaitSettledAsync(kept);
+            await AssertRunsOnAsync(kept, "node3");
+            File.Delete(Cluster.SelfFenceMark("node3"));
+
+            var clock = Stopwatch.StartNew();
+            Cluster.Run("cut", "node3");
+            cut = true;
+            var fenced = await Poll.UntilAsync(() => Task.FromResult(File.Exists(Cluster.SelfFenceMark("node3"))), Settle);
+            Assert.True(fenced, $"node3 kept {kept} without quorum and never fenced itself\n{Cluster.Logs(30)}");
+            output.WriteLine($"node3 fenced itself {clock.ElapsedMilliseconds} ms after the cut (5 s allowed after the loss of quorum)");
+            Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(5), Settle);
+            Assert.False(File.Exists(Cluster.SelfFenceMark("node1")) || File.Exists(Cluster.SelfFenceMark("node2")), "a node with quorum fenced itself");
+        }
+        finally
+        {
+            if (cut) Cluster.Run("heal", "node3");
+            await fixture.RestoreAsync();
+            using (await Cluster.Client(1).PatchAsync("/api/v1/properties", new StringContent("""{"no-quorum-policy":null}""", Encoding.UTF8, "application/json"))) { }
+            await DeleteAsync(kept);
+        }
+    }
+
     private static string WebServer(string id, int port) => $$"""
         {"id":"{{id}}","agent":"haapi:Process",
          "params":{"command":"mkdir -p /run/{{id}} && echo $HAAPI_NODE > /run/{{id}}/index.html && exec busybox httpd -f -p {{port}} -h /run/{{id}}",

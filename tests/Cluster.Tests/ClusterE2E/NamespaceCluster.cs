@@ -59,6 +59,9 @@ public sealed class NamespaceCluster : IDisposable
 
     public Uri BaseAddress(int node) => new($"http://{addresses[node]}:7480");
 
+    /// <summary>The file a node's self-fence command creates (see <see cref="Run"/>).</summary>
+    public string SelfFenceMark(string node) => Path.Combine(StateRoot, Name, $"{node}.self-fenced");
+
     /// <summary>An address of the cluster's own /24 (host .254, node i .i), for virtual IPs the tests create.</summary>
     public string AddressInSubnet(int host) => $"{addresses[1][..addresses[1].LastIndexOf('.')]}.{host}";
 
@@ -93,6 +96,9 @@ public sealed class NamespaceCluster : IDisposable
         start.Environment["HAAPI_NODE_CMD"] = $"dotnet '{HaapiDll.Replace("'", "'\\''")}'";
         // Inherited by haapi: no extra metrics listener, production error pages.
         start.Environment["HAAPI_METRICS_URLS"] = "none";
+        // A harmless self-fence: the node leaves a mark instead of rebooting the machine the tests run on.
+        start.Environment["HAAPI_SELF_FENCE_COMMAND"] = $"touch '{SelfFenceMark("'\"$HAAPI_NODE\"'")}'";
+        start.Environment["HAAPI_SELF_FENCE_AFTER_SECONDS"] = "5";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["HAAPI_FENCE_AGENT_DIR"] = FenceAgentDirectory;
         using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start scripts/cluster");
