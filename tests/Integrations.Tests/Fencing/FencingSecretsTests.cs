@@ -30,7 +30,7 @@ public class FencingSecretsTests
     }
 
     [Fact]
-    public async Task Secrets_printed_by_agents_appear_nowhere_in_events_logs_outcomes_or_history()
+    public async Task Secrets_printed_by_agents_appear_nowhere_in_events_logs_outcomes_history_traps_or_metrics()
     {
         using var dir = new TempDir();
         // Level 1 echoes its stdin (as fencing.py does for unknown options), complains with its password and with the
@@ -73,6 +73,19 @@ public class FencingSecretsTests
             .Concat([manual.Reason, orderReason ?? ""])
             .Concat(fencer.History.Snapshot().SelectMany(o => o.Attempts.Select(a => $"{o.Reason} {a.Reason} {a.Output}")))
             .ToList();
+        // What the events become for the NOC: the PACEMAKER-MIB traps' varbinds and the /metrics exposition.
+        using var metrics = new EngineMetrics(() => 0);
+        using var collector = new HaApi.Integrations.Prometheus.MeterCollector(metrics.Meter);
+        foreach (var e in events.Published)
+        {
+            metrics.Publish(e);
+            if (HaApi.Integrations.Snmp.Pacemaker.PacemakerNotificationMapper.Map(e) is { } trap) texts.Add(trap.ToString());
+        }
+        Assert.Contains(texts, t => t.Contains("st_notify_fence", StringComparison.Ordinal));
+        var exposition = new StringWriter();
+        HaApi.Integrations.Prometheus.MetricsExposition.Write(null, collector, exposition);
+        Assert.Contains("haapi_fencing_operations_total", exposition.ToString());
+        texts.Add(exposition.ToString());
         foreach (var secret in Secrets)
             Assert.DoesNotContain(texts, t => t.Contains(secret, StringComparison.Ordinal));
 
