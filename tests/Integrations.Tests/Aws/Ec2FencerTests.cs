@@ -252,7 +252,7 @@ public class Ec2FencerTransitionTests
     private static FenceDevice Device(Ec2Double ec2) =>
         new("ec2", FenceDevice.Ec2Agent,
             Attributes.From([new("region", Ec2Double.Region), new("endpoint", ec2.Endpoint.ToString()), new("access_key", Ec2Double.AccessKey),
-                             new("secret_key", Ec2Double.SecretKey), new("skip_race_check", "true"), new("poll_interval", "50ms"), new("power_timeout", "5s")]),
+                             new("secret_key", Ec2Double.SecretKey), new("skip_race_check", "true"), new("poll_interval", "50ms"), new("power_timeout", "15s")]),
             HostMapSyntax.Parse($"node2:{Peer}"), ImmutableArray<string>.Empty);
 
     private static Ec2Client Client(Ec2Double ec2) =>
@@ -265,12 +265,13 @@ public class Ec2FencerTransitionTests
     [Fact]
     public async Task On_while_the_instance_is_still_stopping_waits_for_stopped_then_starts_it()
     {
-        using var ec2 = new Ec2Double { StopDelay = TimeSpan.FromMilliseconds(400), StartDelay = TimeSpan.FromMilliseconds(100) };
+        // A margin the first HTTPS round trip on a loaded machine cannot eat (see the test below).
+        using var ec2 = new Ec2Double { StopDelay = TimeSpan.FromSeconds(6), StartDelay = TimeSpan.FromMilliseconds(100) };
         ec2.AddInstance(Peer, "node2");
         await Client(ec2).StopInstanceAsync(Peer, force: true, skipOsShutdown: true, CancellationToken.None);
         Assert.Equal("stopping", ec2.StateOf(Peer));
 
-        var on = await Fence(ec2, FenceAction.On);
+        var on = await Fence(ec2, FenceAction.On, timeoutSeconds: 30);
 
         Assert.True(on.Success, on.Reason);
         Assert.Equal(["running", "stopping", "stopped", "pending", "running"], ec2.HistoryOf(Peer));
@@ -281,12 +282,14 @@ public class Ec2FencerTransitionTests
     public async Task Off_while_the_instance_is_still_starting_waits_for_running_then_stops_it()
     {
         // The start takes long enough that the instance is surely still pending when the fence begins, even on a loaded machine.
-        using var ec2 = new Ec2Double { StopDelay = TimeSpan.FromMilliseconds(100), StartDelay = TimeSpan.FromSeconds(2) };
+        // (The double dates the pending -> running change from the StartInstances call, so a slow first HTTPS round
+        // trip on a loaded machine eats into this margin: 6 s leaves room.)
+        using var ec2 = new Ec2Double { StopDelay = TimeSpan.FromMilliseconds(100), StartDelay = TimeSpan.FromSeconds(6) };
         ec2.AddInstance(Peer, "node2", "stopped");
         await Client(ec2).StartInstanceAsync(Peer, CancellationToken.None);
         Assert.Equal("pending", ec2.StateOf(Peer));
 
-        var off = await Fence(ec2, FenceAction.Off);
+        var off = await Fence(ec2, FenceAction.Off, timeoutSeconds: 30);
 
         Assert.True(off.Success, off.Reason);
         Assert.Equal("stopped", ec2.StateOf(Peer));
