@@ -35,7 +35,7 @@ internal static class ResourceOperationsApi
                 if (body?.Lifetime is { } lifetime)
                 {
                     if (!Duration.TryParse(lifetime, out var span) || span <= TimeSpan.Zero)
-                        throw Invalid("lifetime", $"'{lifetime}' is not a positive duration; use ISO 8601 (\"PT1H\") or Pacemaker's form (\"1h\")");
+                        throw RequestValidationException.For("lifetime", $"'{lifetime}' is not a positive duration; use ISO 8601 (\"PT1H\") or Pacemaker's form (\"1h\")");
                     until = time.GetUtcNow() + span;
                 }
                 var constraint = new LocationConstraint($"cli-prefer-{id}", id, node, Score.Infinity, [], Lifetime: until);
@@ -125,7 +125,7 @@ internal static class ResourceOperationsApi
     {
         if (wait is null) return null;
         if (Duration.TryParse(wait, out var t) && t >= TimeSpan.Zero && t <= TimeSpan.FromHours(1)) return t;
-        throw Invalid("wait", $"'{wait}' is not a timeout between 0 and 1 hour; give seconds (\"30\") or a duration (\"2min\", \"PT2M\")");
+        throw RequestValidationException.For("wait", $"'{wait}' is not a timeout between 0 and 1 hour; give seconds (\"30\") or a duration (\"2min\", \"PT2M\")");
     }
 
     private static string? TargetRoleOf(ClusterConfig config, string id) =>
@@ -149,14 +149,11 @@ internal static class ResourceOperationsApi
 
     private static string RequireNode(ConfigWriter writer, string? node, string field, string hint)
     {
-        if (string.IsNullOrWhiteSpace(node)) throw Invalid(field, $"required: {hint}");
+        if (string.IsNullOrWhiteSpace(node)) throw RequestValidationException.For(field, $"required: {hint}");
         if (writer.Current.FindNode(node) is null)
-            throw Invalid(field, $"no node '{node}' is configured; configured nodes: {string.Join(", ", writer.Current.Nodes.Select(n => n.Name))}");
+            throw RequestValidationException.For(field, $"no node '{node}' is configured; configured nodes: {string.Join(", ", writer.Current.Nodes.Select(n => n.Name))}");
         return node;
     }
-
-    private static RequestValidationException Invalid(string field, string message) =>
-        new(new Dictionary<string, string[]> { [field] = [message] });
 }
 
 /// <param name="Node">Where to move the resource.</param>

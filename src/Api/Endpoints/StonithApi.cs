@@ -25,10 +25,10 @@ internal static class StonithApi
                     "reboot" => FenceAction.Reboot,
                     "off" => FenceAction.Off,
                     "on" => FenceAction.On,
-                    var other => throw Invalid("action", $"'{other}' is not a fencing action; use reboot, off or on"),
+                    var other => throw RequestValidationException.For("action", $"'{other}' is not a fencing action; use reboot, off or on"),
                 };
                 if (node == replica.Local.Name && action != FenceAction.On)
-                    throw Invalid("node", $"{node} is the node answering this request; ask another node to fence it");
+                    throw RequestValidationException.For("node", $"{node} is the node answering this request; ask another node to fence it");
                 var fencer = fencing.Current ?? throw new TimeoutException("this node has not joined the cluster yet; retry in a moment");
                 var outcome = await fencer.FenceManuallyAsync(node, action, replica.Local.Name, http.RequestAborted);
                 if (outcome.Success && action != FenceAction.On) await controller.ConfirmFencedAsync(node, http.RequestAborted);
@@ -45,7 +45,7 @@ internal static class StonithApi
             {
                 RequireNode(replica, node);
                 if (replica.State.IsMember(node))
-                    throw Invalid("node", $"{node} is a member of the cluster right now; confirm only a node you know is powered off or isolated");
+                    throw RequestValidationException.For("node", $"{node} is a member of the cluster right now; confirm only a node you know is powered off or isolated");
                 await controller.ConfirmFencedAsync(node, http.RequestAborted);
                 return TypedResults.Ok(new ConfirmedDto(node, $"{node} is recorded as fenced; its resources may now be recovered elsewhere"));
             })
@@ -60,9 +60,6 @@ internal static class StonithApi
     {
         if (replica.Config.FindNode(node) is null) throw new NotFoundException($"no node '{node}' is configured");
     }
-
-    private static RequestValidationException Invalid(string field, string message) =>
-        new(new Dictionary<string, string[]> { [field] = [message] });
 }
 
 /// <param name="Action">reboot (default), off or on.</param>

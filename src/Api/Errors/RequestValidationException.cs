@@ -5,6 +5,9 @@ public sealed class RequestValidationException(IReadOnlyDictionary<string, strin
     : Exception("the request is invalid: " + string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}")))
 {
     public IReadOnlyDictionary<string, string[]> Errors { get; } = errors;
+
+    /// <summary>One field, one reason.</summary>
+    public static RequestValidationException For(string field, string message) => new(new Dictionary<string, string[]> { [field] = [message] });
 }
 
 /// <summary>Collects field errors while mapping a request, then throws them all at once.</summary>

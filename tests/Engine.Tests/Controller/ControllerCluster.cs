@@ -39,6 +39,16 @@ internal sealed class ControllerCluster : IActionDispatcher, IFencing, IStatusPu
 
     public TransitionEngine Engine(string node) => _engines[node];
 
+    /// <summary>All three nodes up, the configuration applied and every probe answered truthfully.</summary>
+    public static ControllerCluster Probed(ClusterConfig config)
+    {
+        var c = new ControllerCluster();
+        c.SetMembers(Names);
+        c.Configure(config);
+        foreach (var probe in c.Pending.Where(p => p.IsProbe).ToList()) c.Complete(probe);
+        return c;
+    }
+
     public TransitionEngine Dc => Members.Select(m => _engines[m]).Single(e => e.IsDc);
 
     public IEnumerable<string> Members => _members.Select(m => m.Name);

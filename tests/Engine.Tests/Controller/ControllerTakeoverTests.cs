@@ -13,19 +13,10 @@ public sealed class ControllerTakeoverTests
         Primitives = [ControllerCluster.Dummy("ip")],
     };
 
-    private static ControllerCluster ProbedCluster(ClusterConfig config)
-    {
-        var c = new ControllerCluster();
-        c.SetMembers(ControllerCluster.Names);
-        c.Configure(config);
-        foreach (var probe in c.Pending.Where(p => p.IsProbe).ToList()) c.Complete(probe);
-        return c;
-    }
-
     [Fact]
     public void A_new_dc_counts_a_start_still_in_flight_as_active_and_does_not_start_a_second_copy()
     {
-        var c = ProbedCluster(OneResource(ControllerCluster.Prefer("ip", "node3")));
+        var c = ControllerCluster.Probed(OneResource(ControllerCluster.Prefer("ip", "node3")));
         var start = c.Find("ip", "start", "node3");
         Assert.Equal(OperationRecord.StatusPending,
             c.Engine("node2").Status.Current.Find("node3")!.FindResource("ip")!.Operations.Single().OpStatus);
@@ -45,7 +36,7 @@ public sealed class ControllerTakeoverTests
     [Fact]
     public void The_dc_stays_dc_while_a_new_view_synchronises_and_waits_for_its_actions_in_flight()
     {
-        var c = ProbedCluster(OneResource(ControllerCluster.Prefer("ip", "node2")));
+        var c = ControllerCluster.Probed(OneResource(ControllerCluster.Prefer("ip", "node2")));
         var start = c.Find("ip", "start", "node2");
 
         c.DeliverView("node1", "node2");
@@ -67,7 +58,7 @@ public sealed class ControllerTakeoverTests
         {
             Primitives = [ControllerCluster.Dummy("ip") with { Meta = Attributes.From(new Dictionary<string, string> { ["migration-threshold"] = "1" }) }],
         };
-        var c = ProbedCluster(config);
+        var c = ControllerCluster.Probed(config);
         c.Settle();
         Assert.Equal("node1", c.NodeOf("ip"));
 

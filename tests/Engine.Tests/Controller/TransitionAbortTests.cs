@@ -5,20 +5,11 @@ namespace HaApi.Engine.Tests.Controller;
 
 public sealed class TransitionAbortTests
 {
-    private static ControllerCluster ProbedCluster(ClusterConfig config)
-    {
-        var c = new ControllerCluster();
-        c.SetMembers(ControllerCluster.Names);
-        c.Configure(config);
-        foreach (var probe in c.Pending.Where(p => p.IsProbe).ToList()) c.Complete(probe);
-        return c;
-    }
-
     [Fact]
     public void A_new_event_stops_further_dispatches_and_the_scheduler_reruns_once_in_flight_actions_settle()
     {
         var config = ControllerCluster.GroupConfig(stonith: false);
-        var c = ProbedCluster(config);
+        var c = ControllerCluster.Probed(config);
         var ipStart = c.Find("ip", "start");
         var elsewhere = ControllerCluster.Names.First(n => n != ipStart.Node);
 
@@ -41,7 +32,7 @@ public sealed class TransitionAbortTests
     [Fact]
     public void An_action_without_result_times_out_is_recorded_as_failed_and_recovered()
     {
-        var c = ProbedCluster(ControllerCluster.GroupConfig(stonith: false));
+        var c = ControllerCluster.Probed(ControllerCluster.GroupConfig(stonith: false));
         var ipStart = c.Find("ip", "start");
         // The start's timeout (20s) plus cluster-delay (60s).
         Assert.Equal(c.Time.GetUtcNow() + TimeSpan.FromSeconds(80), c.Dc.NextWakeUp);
@@ -71,7 +62,7 @@ public sealed class TransitionAbortTests
     {
         var config = ControllerCluster.GroupConfig(stonith: false);
         config = config with { Primitives = [.. config.Primitives.Select(p => p.Id == "web" ? p with { Meta = p.Meta.SetItem(MetaNames.FailureTimeout, "2min") } : p)] };
-        var c = ProbedCluster(config);
+        var c = ControllerCluster.Probed(config);
         c.Settle();
         var node = c.NodeOf("web")!;
         c.MonitorReports("web", node, rc: 7);
@@ -92,7 +83,7 @@ public sealed class TransitionAbortTests
     [Fact]
     public void The_dc_reruns_the_scheduler_at_the_cluster_recheck_interval()
     {
-        var c = ProbedCluster(ControllerCluster.GroupConfig(stonith: false));
+        var c = ControllerCluster.Probed(ControllerCluster.GroupConfig(stonith: false));
         c.Settle();
         var computed = c.Dc.History.Count;
         Assert.Equal(c.Dc.History[^1].Input.Now + TimeSpan.FromMinutes(15), c.Dc.NextWakeUp);
@@ -106,7 +97,7 @@ public sealed class TransitionAbortTests
     [Fact]
     public void Transition_history_is_bounded()
     {
-        var c = ProbedCluster(ControllerCluster.GroupConfig(stonith: false));
+        var c = ControllerCluster.Probed(ControllerCluster.GroupConfig(stonith: false));
         c.Settle();
         for (var i = 0; i < 60; i++) c.Dc.Recheck($"check {i}");
         Assert.Equal(50, c.Dc.History.Count);
