@@ -10,14 +10,17 @@ namespace HaApi.Api.Endpoints;
 internal static class MonitoringApi
 {
     private static readonly JsonSerializerOptions EventJson = new(JsonSerializerDefaults.Web);
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
     /// <summary>/metrics carries no secrets and is scraped without a token, as ha_cluster_exporter's is.</summary>
     public static void MapMetrics(this WebApplication app) =>
-        app.MapGet("/metrics", (SnapshotBuilder snapshots, MeterCollector own) =>
+        app.MapGet("/metrics", (SnapshotBuilder snapshots, MeterCollector own, HaClusterMetricsCache cache) =>
         {
-            var text = new StringWriter();
-            MetricsExposition.Write(snapshots.Build(), own, text);
-            return TypedResults.Text(text.ToString(), "text/plain; version=0.0.4; charset=utf-8", Encoding.UTF8);
+            // Encoded as it is written: no intermediate string of the whole (on a large cluster, megabyte) document.
+            var body = new MemoryStream();
+            using (var text = new StreamWriter(body, Utf8, 64 * 1024, leaveOpen: true))
+                MetricsExposition.Write(snapshots.Build(), own, text, cache);
+            return TypedResults.Bytes(body.GetBuffer().AsMemory(0, (int)body.Length), PrometheusTextWriter.ContentType);
         }).WithTags("Monitoring").WithName("Metrics").WithSummary("Prometheus text exposition (ha_cluster_exporter metric names plus haapi_*)");
 
     public static void MapEvents(this RouteGroupBuilder api) =>

@@ -8,10 +8,13 @@ namespace HaApi.Integrations.Prometheus;
 /// </summary>
 public static class MetricsExposition
 {
-    public static void Write(ClusterSnapshot? snapshot, MeterCollector? own, TextWriter output)
+    public static void Write(ClusterSnapshot? snapshot, MeterCollector? own, TextWriter output) => Write(snapshot, own, output, null);
+
+    /// <param name="cache">Keeps the cluster families of the last snapshot for the next scrape of the same snapshot.</param>
+    public static void Write(ClusterSnapshot? snapshot, MeterCollector? own, TextWriter output, HaClusterMetricsCache? cache)
     {
         var writer = new PrometheusTextWriter(output);
-        if (snapshot is not null) HaClusterMetrics.Write(snapshot, writer);
+        if (snapshot is not null) HaClusterMetrics.Write(snapshot, writer, cache);
         own?.Write(writer);
     }
 

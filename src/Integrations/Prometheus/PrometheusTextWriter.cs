@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace HaApi.Integrations.Prometheus;
 
@@ -21,9 +20,16 @@ public sealed class PrometheusTextWriter(TextWriter output)
 {
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
+    private static readonly System.Buffers.SearchValues<char> LabelEscapes = System.Buffers.SearchValues.Create("\\\"\n");
+
     private readonly HashSet<string> _families = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _seriesOfFamily = new(StringComparer.Ordinal);
-    private readonly StringBuilder _line = new();
+    // Families in the order begun, for Render.
+    private readonly List<string> _familyOrder = [];
+
+    private readonly SeriesKeySet _seriesOfFamily = new();
+    // The sample being written: its series part doubles as the duplicate-check key, so a sample costs no string.
+    private char[] _line = new char[256];
+    private int _length;
     private string? _family;
     private MetricType _type;
 
@@ -34,6 +40,7 @@ public sealed class PrometheusTextWriter(TextWriter output)
     {
         if (!IsValidMetricName(name)) throw new ArgumentException($"'{name}' is not a valid Prometheus metric name.", nameof(name));
         if (!_families.Add(name)) throw new InvalidOperationException($"Metric family '{name}' was already written; a family must be contiguous.");
+        _familyOrder.Add(name);
         _family = name;
         _type = type;
         _seriesOfFamily.Clear();
@@ -47,6 +54,29 @@ public sealed class PrometheusTextWriter(TextWriter output)
         output.Write(' ');
         output.Write(TypeName(type));
         output.Write('\n');
+    }
+
+    /// <summary>
+    /// Writes families rendered earlier (see <see cref="Render"/>) as they are. Their names count as written, so the
+    /// families that follow are still checked against them; samples need a new BeginFamily afterwards.
+    /// </summary>
+    internal void Write(RenderedFamilies rendered)
+    {
+        foreach (var name in rendered.Names)
+            if (!_families.Add(name)) throw new InvalidOperationException($"Metric family '{name}' was already written; a family must be contiguous.");
+        _familyOrder.AddRange(rendered.Names);
+        _family = null;
+        output.Write(rendered.Text);
+        DuplicatesSkipped += rendered.DuplicatesSkipped;
+    }
+
+    /// <summary>The text a writer produces for <paramref name="write"/>, kept to be written again unchanged.</summary>
+    internal static RenderedFamilies Render(Action<PrometheusTextWriter> write)
+    {
+        var text = new StringWriter(CultureInfo.InvariantCulture);
+        var writer = new PrometheusTextWriter(text);
+        write(writer);
+        return new RenderedFamilies([.. writer._familyOrder], text.ToString(), writer.DuplicatesSkipped);
     }
 
     /// <summary>One sample of the current family (plain counter or gauge).</summary>
@@ -78,33 +108,74 @@ public sealed class PrometheusTextWriter(TextWriter output)
 
     private void WriteSample(string name, ReadOnlySpan<(string Name, string Value)> labels, (string Name, string Value) extra, double value)
     {
-        _line.Clear();
-        _line.Append(name);
+        _length = 0;
+        Append(name);
         var count = 0;
         foreach (var (labelName, labelValue) in labels)
             AppendLabel(labelName, labelValue, count++);
         if (extra.Name is not null) AppendLabel(extra.Name, extra.Value, count++);
-        if (count > 0) _line.Append('}');
-        if (!_seriesOfFamily.Add(_line.ToString()))
+        if (count > 0) Append('}');
+        if (!_seriesOfFamily.Add(_line.AsSpan(0, _length)))
         {
             DuplicatesSkipped++;
             return;
         }
-        _line.Append(' ');
-        _line.Append(FormatValue(value));
-        _line.Append('\n');
-        output.Write(_line);
+        Append(' ');
+        AppendValue(value);
+        Append('\n');
+        output.Write(_line.AsSpan(0, _length));
     }
 
     private void AppendLabel(string name, string value, int index)
     {
         if (!IsValidLabelName(name)) throw new ArgumentException($"'{name}' is not a valid Prometheus label name.", nameof(name));
-        _line.Append(index == 0 ? '{' : ',');
-        _line.Append(name);
-        _line.Append("=\"");
-        AppendEscapedLabelValue(_line, value);
-        _line.Append('"');
+        Append(index == 0 ? '{' : ',');
+        Append(name);
+        Append("=\"");
+        // Label values rarely need escaping: copy them whole unless they do.
+        if (value.AsSpan().IndexOfAny(LabelEscapes) < 0) Append(value);
+        else
+        {
+            foreach (var c in value)
+            {
+                switch (c)
+                {
+                    case '\\': Append(@"\\"); break;
+                    case '"': Append("\\\""); break;
+                    case '\n': Append(@"\n"); break;
+                    default: Append(c); break;
+                }
+            }
+        }
+        Append('"');
     }
+
+    private void AppendValue(double value)
+    {
+        if (!double.IsFinite(value))
+        {
+            Append(FormatValue(value));
+            return;
+        }
+        int written;
+        while (!value.TryFormat(_line.AsSpan(_length), out written, "R", CultureInfo.InvariantCulture)) Grow(32);
+        _length += written;
+    }
+
+    private void Append(char c)
+    {
+        if (_length == _line.Length) Grow(1);
+        _line[_length++] = c;
+    }
+
+    private void Append(string text)
+    {
+        if (_length + text.Length > _line.Length) Grow(text.Length);
+        text.CopyTo(_line.AsSpan(_length));
+        _length += text.Length;
+    }
+
+    private void Grow(int atLeast) => Array.Resize(ref _line, Math.Max(_line.Length * 2, _length + atLeast));
 
     /// <summary>Go-compatible float text: +Inf, -Inf, NaN, otherwise the shortest round-trip form.</summary>
     public static string FormatValue(double value) =>
@@ -112,21 +183,6 @@ public sealed class PrometheusTextWriter(TextWriter output)
         : double.IsNegativeInfinity(value) ? "-Inf"
         : double.IsNaN(value) ? "NaN"
         : value.ToString("R", CultureInfo.InvariantCulture);
-
-    /// <summary>Label values escape backslash, double quote and line feed.</summary>
-    public static void AppendEscapedLabelValue(StringBuilder sb, string value)
-    {
-        foreach (var c in value)
-        {
-            switch (c)
-            {
-                case '\\': sb.Append(@"\\"); break;
-                case '"': sb.Append("\\\""); break;
-                case '\n': sb.Append(@"\n"); break;
-                default: sb.Append(c); break;
-            }
-        }
-    }
 
     /// <summary>HELP text escapes backslash and line feed only.</summary>
     public static string EscapeHelp(string help) => help.Replace(@"\", @"\\").Replace("\n", @"\n");
@@ -155,3 +211,6 @@ public sealed class PrometheusTextWriter(TextWriter output)
         _ => "untyped",
     };
 }
+
+/// <summary>Complete metric families as exposition text, with their names (each written once per document).</summary>
+internal sealed record RenderedFamilies(System.Collections.Immutable.ImmutableArray<string> Names, string Text, int DuplicatesSkipped);
