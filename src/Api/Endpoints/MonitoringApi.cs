@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using HaApi.Api.Hosting;
 using HaApi.Engine.Events;
@@ -10,17 +9,16 @@ namespace HaApi.Api.Endpoints;
 internal static class MonitoringApi
 {
     private static readonly JsonSerializerOptions EventJson = new(JsonSerializerDefaults.Web);
-    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
     /// <summary>/metrics carries no secrets and is scraped without a token, as ha_cluster_exporter's is.</summary>
     public static void MapMetrics(this WebApplication app) =>
-        app.MapGet("/metrics", (SnapshotBuilder snapshots, MeterCollector own, HaClusterMetricsCache cache) =>
+        app.MapGet("/metrics", async (HttpContext http, SnapshotBuilder snapshots, MeterCollector own, HaClusterMetricsCache cache) =>
         {
-            // Encoded as it is written: no intermediate string of the whole (on a large cluster, megabyte) document.
-            var body = new MemoryStream();
-            using (var text = new StreamWriter(body, Utf8, 64 * 1024, leaveOpen: true))
-                MetricsExposition.Write(snapshots.Build(), own, text, cache);
-            return TypedResults.Bytes(body.GetBuffer().AsMemory(0, (int)body.Length), PrometheusTextWriter.ContentType);
+            http.Response.ContentType = PrometheusTextWriter.ContentType;
+            // Encoded straight into the response's pooled buffers, which hold it until the flush: no string of the
+            // whole (on a large cluster, megabyte) document, no synchronous I/O.
+            MetricsExposition.Write(snapshots.Build(), own, http.Response.BodyWriter, cache);
+            await http.Response.BodyWriter.FlushAsync(http.RequestAborted);
         }).WithTags("Monitoring").WithName("Metrics").WithSummary("Prometheus text exposition (ha_cluster_exporter metric names plus haapi_*)");
 
     public static void MapEvents(this RouteGroupBuilder api) =>

@@ -34,7 +34,8 @@ public static class HaClusterMetrics
         var pacemaker = Collect(snapshot, writer, WritePacemaker, cached?.Pacemaker, keep, out var pacemakerTime);
         var corosync = Collect(snapshot, writer, WriteCorosync, cached?.Corosync, keep, out var corosyncTime);
         var haveSbd = !snapshot.SbdDevices.IsDefaultOrEmpty;
-        var sbd = haveSbd ? Collect(snapshot, writer, WriteSbd, cached?.Sbd, keep, out var sbdTime) : null;
+        var sbdTime = TimeSpan.Zero;
+        var sbd = haveSbd ? Collect(snapshot, writer, WriteSbd, cached?.Sbd, keep, out sbdTime) : null;
         if (keep) cache!.Keep(new HaClusterMetricsCache.Collectors(snapshot, pacemaker!, corosync!, sbd));
 
         writer.BeginFamily("ha_cluster_scrape_duration_seconds", MetricType.Gauge, "Duration of a collector scrape.");

@@ -1,3 +1,4 @@
+using System.Buffers;
 using HaApi.Engine.Events;
 
 namespace HaApi.Integrations.Prometheus;
@@ -16,6 +17,16 @@ public static class MetricsExposition
         var writer = new PrometheusTextWriter(output);
         if (snapshot is not null) HaClusterMetrics.Write(snapshot, writer, cache);
         own?.Write(writer);
+    }
+
+    /// <summary>
+    /// The document encoded as UTF-8 into <paramref name="output"/> (an HTTP response's PipeWriter): cached families
+    /// are copied as bytes, never decoded.
+    /// </summary>
+    public static void Write(ClusterSnapshot? snapshot, MeterCollector? own, IBufferWriter<byte> output, HaClusterMetricsCache? cache)
+    {
+        using var text = new Utf8BufferTextWriter(output);
+        Write(snapshot, own, text, cache);
     }
 
     public static void Write(ClusterSnapshot snapshot, TextWriter output) => Write(snapshot, null, output);

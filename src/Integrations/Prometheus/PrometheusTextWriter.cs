@@ -22,11 +22,16 @@ public sealed class PrometheusTextWriter(TextWriter output)
 
     private static readonly System.Buffers.SearchValues<char> LabelEscapes = System.Buffers.SearchValues.Create("\\\"\n");
 
+    // Bound on the spare render buffers kept between renders (see Render).
+    private const int MaxSpareBytes = 16 * 1024 * 1024;
+    private static System.Buffers.ArrayBufferWriter<byte>? s_spareText;
+    private static SeriesKeySet? s_spareSeries;
+
     private readonly HashSet<string> _families = new(StringComparer.Ordinal);
     // Families in the order begun, for Render.
     private readonly List<string> _familyOrder = [];
 
-    private readonly SeriesKeySet _seriesOfFamily = new();
+    private SeriesKeySet _seriesOfFamily = new();
     // The sample being written: its series part doubles as the duplicate-check key, so a sample costs no string.
     private char[] _line = new char[256];
     private int _length;
@@ -66,17 +71,31 @@ public sealed class PrometheusTextWriter(TextWriter output)
             if (!_families.Add(name)) throw new InvalidOperationException($"Metric family '{name}' was already written; a family must be contiguous.");
         _familyOrder.AddRange(rendered.Names);
         _family = null;
-        output.Write(rendered.Text);
+        if (output is Utf8BufferTextWriter utf8) utf8.WriteUtf8(rendered.Utf8);
+        else output.Write(System.Text.Encoding.UTF8.GetString(rendered.Utf8));
         DuplicatesSkipped += rendered.DuplicatesSkipped;
     }
 
     /// <summary>The text a writer produces for <paramref name="write"/>, kept to be written again unchanged.</summary>
     internal static RenderedFamilies Render(Action<PrometheusTextWriter> write)
     {
-        var text = new StringWriter(CultureInfo.InvariantCulture);
-        var writer = new PrometheusTextWriter(text);
-        write(writer);
-        return new RenderedFamilies([.. writer._familyOrder], text.ToString(), writer.DuplicatesSkipped);
+        // A large cluster's render needs megabytes of working buffers; one spare set is kept for the next render
+        // (the next change of the cluster) rather than grown anew every time. Concurrent renders make their own.
+        var bytes = Interlocked.Exchange(ref s_spareText, null) ?? new System.Buffers.ArrayBufferWriter<byte>(64 * 1024);
+        var series = Interlocked.Exchange(ref s_spareSeries, null) ?? new SeriesKeySet();
+        try
+        {
+            var writer = new PrometheusTextWriter(new Utf8BufferTextWriter(bytes)) { _seriesOfFamily = series };
+            write(writer);
+            return new RenderedFamilies([.. writer._familyOrder], bytes.WrittenSpan.ToArray(), writer.DuplicatesSkipped);
+        }
+        finally
+        {
+            bytes.ResetWrittenCount();
+            series.Clear();
+            if (bytes.Capacity <= MaxSpareBytes) s_spareText = bytes;
+            if (series.RetainedBytes <= MaxSpareBytes) s_spareSeries = series;
+        }
     }
 
     /// <summary>One sample of the current family (plain counter or gauge).</summary>
@@ -212,5 +231,5 @@ public sealed class PrometheusTextWriter(TextWriter output)
     };
 }
 
-/// <summary>Complete metric families as exposition text, with their names (each written once per document).</summary>
-internal sealed record RenderedFamilies(System.Collections.Immutable.ImmutableArray<string> Names, string Text, int DuplicatesSkipped);
+/// <summary>Complete metric families as UTF-8 exposition text, with their names (each written once per document).</summary>
+internal sealed record RenderedFamilies(System.Collections.Immutable.ImmutableArray<string> Names, byte[] Utf8, int DuplicatesSkipped);

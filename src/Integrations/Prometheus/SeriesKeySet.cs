@@ -14,6 +14,9 @@ internal sealed class SeriesKeySet
     // 1-based index into _entries of each chain's head; 0 marks an empty bucket.
     private int[] _buckets = new int[256];
 
+    /// <summary>Memory held for keys and their index, kept across Clear.</summary>
+    public long RetainedBytes => (long)_text.Length * sizeof(char) + (long)_entries.Length * 16 + (long)_buckets.Length * sizeof(int);
+
     /// <summary>Adds the key; false when it was already there.</summary>
     public bool Add(ReadOnlySpan<char> key)
     {
