@@ -91,7 +91,7 @@ public class PrometheusTextWriterTests
 
         var lines = output.Split('\n');
         Assert.Equal(5000, lines.Count(l => l.StartsWith("r{", StringComparison.Ordinal)));
-        Assert.Contains("r{resource=\"rsc4998\",node=\"node2\"} 4998", lines);
+        Assert.Contains("r{resource=\"rsc4998\",node=\"node0\"} 4998", lines);
         Assert.DoesNotContain(lines, l => l.EndsWith(" -1", StringComparison.Ordinal));
         Assert.Equal(715, writer!.DuplicatesSkipped);
         Assert.Contains("s{resource=\"rsc0\",node=\"node0\"} 1", lines);
