@@ -6,6 +6,7 @@ using HaApi.Engine.Ports;
 using HaApi.Engine.Status;
 using static HaApi.Engine.Tests.Status.StatusFixture;
 using ClusterStatus = HaApi.Engine.Model.ClusterStatus;
+using ResourceHistory = HaApi.Engine.Model.ResourceHistory;
 
 namespace HaApi.Engine.Tests.Status;
 
