@@ -64,18 +64,11 @@ public static class HaClusterMetrics
     {
         w.BeginFamily("ha_cluster_pacemaker_nodes", MetricType.Gauge,
             "The status of each node in the cluster; 1 means the node is in that status, 0 otherwise");
-        Span<bool> nodeFlags = stackalloc bool[NodeStatuses.Length];
         foreach (var node in s.Nodes)
         {
-            nodeFlags[0] = node.Online;
-            nodeFlags[1] = node.Standby;
-            nodeFlags[2] = node.StandbyOnFail;
-            nodeFlags[3] = node.Maintenance;
-            nodeFlags[4] = node.Pending;
-            nodeFlags[5] = node.Unclean;
-            nodeFlags[6] = node.Shutdown;
-            nodeFlags[7] = node.ExpectedUp;
-            nodeFlags[8] = node.IsDc;
+            // A span target keeps the flags on the stack: no array per node.
+            ReadOnlySpan<bool> nodeFlags = [node.Online, node.Standby, node.StandbyOnFail, node.Maintenance, node.Pending,
+                node.Unclean, node.Shutdown, node.ExpectedUp, node.IsDc];
             for (var i = 0; i < NodeStatuses.Length; i++)
                 w.Sample(nodeFlags[i] ? 1 : 0, ("node", node.Name), ("status", NodeStatuses[i]), ("type", NodeTypeName(node.Type)));
         }
@@ -87,14 +80,9 @@ public static class HaClusterMetrics
 
         w.BeginFamily("ha_cluster_pacemaker_resources", MetricType.Gauge,
             "The status of each resource in the cluster; 1 means the resource is in that status, 0 otherwise");
-        Span<bool> resourceFlags = stackalloc bool[ResourceStatuses.Length];
         foreach (var r in s.Resources)
         {
-            resourceFlags[0] = r.Active;
-            resourceFlags[1] = r.Orphaned;
-            resourceFlags[2] = r.Blocked;
-            resourceFlags[3] = r.Failed;
-            resourceFlags[4] = r.FailureIgnored;
+            ReadOnlySpan<bool> resourceFlags = [r.Active, r.Orphaned, r.Blocked, r.Failed, r.FailureIgnored];
             var role = RoleLabel(r.Role);
             for (var i = 0; i < ResourceStatuses.Length; i++)
             {
