@@ -65,6 +65,7 @@ builder.Services.AddSingleton<EventHub>();
 builder.Services.AddSingleton<IEventSink>(sp => sp.GetRequiredService<EventHub>());
 builder.Services.AddSingleton<EngineMetrics>(sp => new EngineMetrics(() => sp.GetRequiredService<EventHub>().DroppedTotal));
 builder.Services.AddSingleton(sp => new MeterCollector(sp.GetRequiredService<EngineMetrics>().Meter));
+builder.Services.AddSingleton<HaClusterMetricsCache>();
 builder.Services.AddSingleton(sp => new SnapshotBuilder(sp.GetRequiredService<ConfigurationReplica>(),
     () => sp.GetRequiredService<ClusterController>().View.Status, sp.GetRequiredService<TimeProvider>()));
 builder.Services.AddSingleton<IConfigStore>(_ => new FileConfigStore(options.ResolvedDataDirectory));
