@@ -42,7 +42,7 @@ public sealed class NodeOperationRunner
         ArgumentNullException.ThrowIfNull(request);
         if (request.Node != _localNode) return null;
         var operation = new OperationRequest(request.ResourceId, request.Resource, request.Operation, request.Interval, request.Timeout,
-            _localNode, ImmutableSortedDictionary<string, string>.Empty);
+            _localNode, request.ExtraMeta ?? ImmutableSortedDictionary<string, string>.Empty);
         if (request.Interval > TimeSpan.Zero)
         {
             lock (_gate)

@@ -162,9 +162,34 @@ internal static class ActionsPhase
         if (definitionChanged && p.Definition.Class is ResourceClass.Ocf or ResourceClass.Stonith && p.FindAction("start", p.AssignedTo) is { } restarted)
             restarted.SetReason("resource definition change", overwrite: false);
 
+        if (moving && activeCount == 1 && CanMigrate(p, current!)) PlanMigration(ws, p, current!);
+
         CreateRecurringMonitors(ws, p);
         RescheduleExpiredMonitors(ws, p);
         CreateMissingMonitors(ws, p, needStop);
+    }
+
+    /// <summary>
+    /// Pacemaker's conditions for a live migration (pcmk__rsc_can_migrate): allowed by the configuration, managed,
+    /// healthy, started (a promoted or stopping resource moves by stop and start), between two clean nodes.
+    /// </summary>
+    private static bool CanMigrate(PrimitiveNode p, NodeInfo current) =>
+        Attributes.IsTrue(p.Meta.GetValueOrDefault(MetaNames.AllowMigrate) ?? "false") && p.Managed && !p.Failed && !p.Blocked
+        && p.Role == Role.Started && p.NextRole == Role.Started
+        && current.Online && !current.Unclean && p.AssignedTo is { Unclean: false }
+        && p.FindAction("start", p.AssignedTo) is { Runnable: true };
+
+    /// <summary>
+    /// A migrating resource is handed over by migrate_to on its current node and migrate_from on its next node; the
+    /// stop on the old node still follows (it only cleans up), and the start becomes a pseudo action: the resource
+    /// is already running once migrate_from succeeds.
+    /// </summary>
+    private static void PlanMigration(WorkingSet ws, PrimitiveNode p, NodeInfo current)
+    {
+        p.MigrationSource = current;
+        p.FindAction("start", p.AssignedTo)!.Pseudo = true;
+        GetOrCreate(ws, p, "migrate_to", current, optional: false);
+        GetOrCreate(ws, p, "migrate_from", p.AssignedTo, optional: false);
     }
 
     /// <summary>
