@@ -301,10 +301,21 @@ internal static class ActionsPhase
         if (!p.Managed) start.Runnable = false;
     }
 
+    /// <summary>
+    /// A node in the membership whose controller has not joined yet cannot be probed, so whether the resource already
+    /// runs there is unknown: Pacemaker blocks the resource's start until the node has joined (crm_simulate, stonith-4).
+    /// </summary>
+    private static void BlockStartsWhilePending(PrimitiveNode p, NodeInfo node)
+    {
+        if (!node.Pending || node.State is not { InMembership: true } || p.ProbedOn.Contains(node)) return;
+        foreach (var start in p.Actions.Where(a => a.Task == "start")) start.Runnable = false;
+    }
+
     private static void CreateProbes(WorkingSet ws)
     {
         foreach (var p in ws.AllPrimitives())
         {
+            foreach (var node in ws.Nodes) BlockStartsWhilePending(p, node);
             if (p.Orphan) continue;
             if (p.Parent is CloneNode { Unique: false } clone && clone.Instances.IndexOf(p) != 0) continue;
             if (p.Parent is GroupNode { Parent: CloneNode { Unique: false } } g && ((CloneNode)g.Parent!).Instances.IndexOf(g) != 0) continue;
