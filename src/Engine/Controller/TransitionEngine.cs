@@ -414,6 +414,7 @@ public sealed class TransitionEngine
             ActionKind.Probe or ActionKind.Monitor => OperationNames.Monitor,
             ActionKind.MigrateTo => OperationNames.MigrateTo,
             ActionKind.MigrateFrom => OperationNames.MigrateFrom,
+            ActionKind.Cancel => OperationNames.Cancel,
             _ => a.Task,
         };
         var interval = a.Kind == ActionKind.Probe ? TimeSpan.Zero : a.Interval;

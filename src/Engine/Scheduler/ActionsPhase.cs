@@ -13,6 +13,7 @@ internal static class ActionsPhase
     {
         foreach (var rsc in ws.Resources) Create(ws, rsc);
         CreateProbes(ws);
+        foreach (var p in ws.AllPrimitives()) CancelOrphanMonitors(ws, p);
         foreach (var p in ws.AllPrimitives())
             foreach (var node in p.AgentChangedOn.Concat(p.FailCountExpiredOn).Where(n => n.Online).Distinct())
                 GetOrCreate(ws, p, "clear_failcount", node, optional: false);
@@ -302,8 +303,35 @@ internal static class ActionsPhase
     }
 
     /// <summary>
-    /// A node in the membership whose controller has not joined yet cannot be probed, so whether the resource already
-    /// runs there is unknown: Pacemaker blocks the resource's start until the node has joined (crm_simulate, stonith-4).
+    /// A recurring monitor still running where the resource is active but no longer configured (removed, disabled,
+    /// or its interval changed) is cancelled, as Pacemaker does for orphaned operations. Stops need no cancel: the
+    /// executor ends a resource's monitors when it stops it.
+    /// </summary>
+    private static void CancelOrphanMonitors(WorkingSet ws, PrimitiveNode p)
+    {
+        if (p.Orphan) return;
+        foreach (var node in p.RunningOn.Where(n => n.Online && !n.Unclean).Distinct())
+        {
+            var history = ws.Input.Status.Find(node.Name)?.FindResource(p.HistoryId)?.Operations ?? [];
+            var orphaned = history
+                .Where(h => h.Operation == "monitor" && h.IsRecurring && h.OpStatus != OperationRecord.StatusCancelled
+                            && !h.Id.EndsWith("_last_failure_0", StringComparison.Ordinal))
+                .Select(h => h.Interval)
+                .Where(interval => !p.Definition.Operations.Any(o => o.Name == "monitor" && o.Enabled && o.Interval == interval))
+                .Distinct();
+            foreach (var interval in orphaned)
+            {
+                if (p.Actions.Any(a => a.Task == "cancel" && a.Node == node && a.Interval == interval)) continue;
+                var cancel = ws.NewAction(p, "cancel", node, optional: false);
+                cancel.Interval = interval;
+            }
+        }
+    }
+
+    /// <summary>
+    /// With fencing enabled, a node in the membership whose controller has not joined yet cannot be probed, so whether
+    /// the resource already runs there is unknown: Pacemaker blocks the resource's start until the node has joined
+    /// (crm_simulate, stonith-4; without fencing it does not).
     /// </summary>
     private static void BlockStartsWhilePending(PrimitiveNode p, NodeInfo node)
     {
@@ -315,7 +343,8 @@ internal static class ActionsPhase
     {
         foreach (var p in ws.AllPrimitives())
         {
-            foreach (var node in ws.Nodes) BlockStartsWhilePending(p, node);
+            if (ws.StonithEnabled)
+                foreach (var node in ws.Nodes) BlockStartsWhilePending(p, node);
             if (p.Orphan) continue;
             if (p.Parent is CloneNode { Unique: false } clone && clone.Instances.IndexOf(p) != 0) continue;
             if (p.Parent is GroupNode { Parent: CloneNode { Unique: false } } g && ((CloneNode)g.Parent!).Instances.IndexOf(g) != 0) continue;

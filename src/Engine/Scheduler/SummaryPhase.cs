@@ -38,6 +38,7 @@ internal static class SummaryPhase
         "clear_failcount" => ActionKind.ClearFailCount,
         "migrate_to" => ActionKind.MigrateTo,
         "migrate_from" => ActionKind.MigrateFrom,
+        "cancel" => ActionKind.Cancel,
         _ => ActionKind.Pseudo,
     };
 

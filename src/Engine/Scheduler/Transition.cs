@@ -16,6 +16,8 @@ public enum ActionKind
     MigrateTo,
     /// <summary>Live migration, second half: the target node takes the resource over (OCF migrate_from).</summary>
     MigrateFrom,
+    /// <summary>Stop a recurring monitor that is no longer configured (Interval says which).</summary>
+    Cancel,
     /// <summary>A synchronisation point with no work (group/clone "running", a stop implied by fencing...).</summary>
     Pseudo,
 }
