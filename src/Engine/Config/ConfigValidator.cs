@@ -135,7 +135,7 @@ public static partial class ConfigValidator
                 {
                     MetaNames.TargetRole => RoleNames.TryParse(value, out var r) && r != Role.Unknown ? null : "must be Started, Stopped, Promoted or Unpromoted",
                     MetaNames.IsManaged or MetaNames.Interleave or MetaNames.Promotable or MetaNames.GloballyUnique
-                        or MetaNames.Ordered or MetaNames.Notify or MetaNames.Maintenance => Attributes.IsBoolean(value) ? null : "must be true or false",
+                        or MetaNames.Ordered or MetaNames.Notify or MetaNames.Maintenance or MetaNames.AllowMigrate => Attributes.IsBoolean(value) ? null : "must be true or false",
                     MetaNames.ResourceStickiness or MetaNames.MigrationThreshold => Score.TryParse(value, out _) ? null : "must be an integer or INFINITY",
                     MetaNames.FailureTimeout => Duration.TryParse(value, out _) ? null : "must be a duration such as 60s or 10min",
                     MetaNames.Priority => int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _) ? null : "must be an integer",

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using HaApi.Engine.Cluster;
 using HaApi.Engine.Model;
 
@@ -19,5 +20,9 @@ public sealed record ActionRequest(
     TimeSpan Timeout,
     int ExpectedRc) : ClusterMessage
 {
+    /// <summary>Operation meta attributes beyond the definition's, e.g. migrate_source/migrate_target for a live
+    /// migration (the agent sees them as OCF_RESKEY_CRM_meta_*).</summary>
+    public ImmutableSortedDictionary<string, string>? ExtraMeta { get; init; }
+
     public bool IsProbe => Operation == "monitor" && Interval == TimeSpan.Zero;
 }

@@ -42,7 +42,8 @@ public sealed class NodeOperationRunner
         ArgumentNullException.ThrowIfNull(request);
         if (request.Node != _localNode) return null;
         var operation = new OperationRequest(request.ResourceId, request.Resource, request.Operation, request.Interval, request.Timeout,
-            _localNode, ImmutableSortedDictionary<string, string>.Empty);
+            _localNode, request.ExtraMeta ?? ImmutableSortedDictionary<string, string>.Empty);
+        if (request.Operation == OperationNames.Cancel) return Cancel(request);
         if (request.Interval > TimeSpan.Zero)
         {
             lock (_gate)
@@ -61,6 +62,20 @@ public sealed class NodeOperationRunner
         var result = await _executor.ExecuteAsync(operation, cancellationToken).ConfigureAwait(false);
         if (result.AttributeUpdates.Length > 0) _publishAttributes?.Invoke(result.AttributeUpdates);
         return OperationReports.Create(request, result, _startFailureIsFatal(), _time.GetUtcNow());
+    }
+
+    /// <summary>
+    /// Ends a recurring monitor and reports it cancelled (op-status 1), which removes it from the status history; a
+    /// monitor already gone (the resource stopped, the node restarted) is reported the same way, so the cancel settles.
+    /// </summary>
+    private OperationResultRecorded Cancel(ActionRequest request)
+    {
+        var key = $"{request.ResourceId}_{OperationNames.Monitor}_{(long)request.Interval.TotalMilliseconds}";
+        lock (_gate) _recurring.Remove(key);
+        _executor.CancelRecurringMonitor(key);
+        var monitor = request with { Operation = OperationNames.Monitor };
+        var cancelled = new OperationResult((int)OcfExitCode.Success, ExecutionStatus.Cancelled, null, TimeSpan.Zero);
+        return OperationReports.Create(monitor, cancelled, _startFailureIsFatal(), _time.GetUtcNow());
     }
 
     /// <summary>The record for a recurring monitor's changed result; null for a monitor this runner did not register.</summary>

@@ -18,7 +18,7 @@ public static class OperationReports
             request.Node, request.ResourceId, request.Resource.Class.ToWire(), request.Resource.Provider, request.Resource.Type,
             request.Operation, request.Interval, result.ExitCode, OpStatusOf(result.Status), request.ExpectedRc, time,
             (long)result.Duration.TotalMilliseconds, result.ExitReason, request.TransitionKey,
-            request.Operation == OperationNames.Start ? OperationDigest.Compute(request.Resource.Parameters) : null);
+            request.Operation is OperationNames.Start or OperationNames.MigrateFrom ? OperationDigest.Compute(request.Resource.Parameters) : null);
         if (!record.IsFailure) return record;
         var fatal = request.Operation == OperationNames.Start && startFailureIsFatal;
         return record with { FailCountIncrement = fatal ? Score.InfinityValue : 1 };

@@ -40,7 +40,10 @@ public sealed record OperationResultRecorded(
 
     /// <summary>Whether the result is what the DC asked for. A probe finding the resource running (0/8) is not what was
     /// expected, but it is news rather than a failure.</summary>
-    public bool IsExpected => OpStatus == Model.OperationRecord.StatusDone && RcCode == ExpectedRc;
+    public bool IsExpected => (OpStatus == Model.OperationRecord.StatusDone && RcCode == ExpectedRc) || IsCancellation;
+
+    /// <summary>A recurring monitor ended on request (a cancel action): not a failure, and the end of its history.</summary>
+    public bool IsCancellation => OpStatus == Model.OperationRecord.StatusCancelled && Interval > TimeSpan.Zero && Operation == "monitor";
 
     public bool IsFailure => !IsExpected && !(IsProbe && OpStatus == Model.OperationRecord.StatusDone && RcCode is 0 or 7 or 8);
 }

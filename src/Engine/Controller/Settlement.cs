@@ -24,6 +24,7 @@ public static class Settlement
         ActionKind.Probe => $"probe {a.Resource} on {a.Node}",
         ActionKind.Monitor => $"monitor ({a.Interval.TotalSeconds:0}s) {a.Resource} on {a.Node}",
         ActionKind.ClearFailCount => $"clear fail count of {a.Resource} on {a.Node}",
+        ActionKind.Cancel => $"cancel monitor ({a.Interval.TotalSeconds:0}s) {a.Resource} on {a.Node}",
         _ => $"{a.Task} {a.Resource} on {a.Node}",
     };
 }

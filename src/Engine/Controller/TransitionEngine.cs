@@ -330,11 +330,11 @@ public sealed class TransitionEngine
         {
             if (a.Resource is null) continue;
             var baseId = UnpackBase(a.Resource);
-            if (a.Kind is ActionKind.Start or ActionKind.Promote)
+            if (a.Kind is ActionKind.Start or ActionKind.Promote or ActionKind.MigrateTo)
                 foreach (var p in actions.Where(p => p.Kind == ActionKind.Probe && p.Resource is not null && UnpackBase(p.Resource) == baseId))
                     t.Predecessors[a.Id].Add(p.Id);
             if (a.Kind == ActionKind.Monitor)
-                foreach (var s in actions.Where(s => s.Kind is ActionKind.Start or ActionKind.Promote && s.Resource == a.Resource && s.Node == a.Node))
+                foreach (var s in actions.Where(s => s.Kind is ActionKind.Start or ActionKind.Promote or ActionKind.MigrateFrom && s.Resource == a.Resource && s.Node == a.Node))
                     t.Predecessors[a.Id].Add(s.Id);
         }
     }
@@ -415,6 +415,9 @@ public sealed class TransitionEngine
             ActionKind.Promote => OperationNames.Promote,
             ActionKind.Demote => OperationNames.Demote,
             ActionKind.Probe or ActionKind.Monitor => OperationNames.Monitor,
+            ActionKind.MigrateTo => OperationNames.MigrateTo,
+            ActionKind.MigrateFrom => OperationNames.MigrateFrom,
+            ActionKind.Cancel => OperationNames.Cancel,
             _ => a.Task,
         };
         var interval = a.Kind == ActionKind.Probe ? TimeSpan.Zero : a.Interval;
@@ -422,7 +425,15 @@ public sealed class TransitionEngine
         var expected = ResultPolicy.ExpectedExitCode(operation, interval, definition?.Role);
         var timeout = definition?.Timeout
             ?? (_config!.OperationDefaults.Get("timeout") is { } d && Duration.TryParse(d, out var t) ? t : _options.DefaultOperationTimeoutValue);
-        return new ActionRequest(key, a.Node!, a.Resource!, resource, operation, interval, timeout, expected);
+        return new ActionRequest(key, a.Node!, a.Resource!, resource, operation, interval, timeout, expected) { ExtraMeta = MigrationMeta(a) };
+    }
+
+    /// <summary>What an OCF agent needs to migrate (OCF_RESKEY_CRM_meta_migrate_source/_target), as Pacemaker passes it.</summary>
+    private static ImmutableSortedDictionary<string, string>? MigrationMeta(SchedulerAction a)
+    {
+        if (a.Kind is not (ActionKind.MigrateTo or ActionKind.MigrateFrom) || a.MigrateSource is null || a.MigrateTarget is null) return null;
+        return ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal,
+            [new KeyValuePair<string, string>("migrate_source", a.MigrateSource), new KeyValuePair<string, string>("migrate_target", a.MigrateTarget)]);
     }
 
     /// <summary>The definition to run an action with; a resource no longer configured is rebuilt from its recorded agent.</summary>

@@ -79,6 +79,19 @@ public sealed class LocalExecutor : IAsyncDisposable
         Wake();
     }
 
+    /// <summary>Stops one recurring monitor (by its operation key); false if none was registered under the key.</summary>
+    public bool CancelRecurringMonitor(string key)
+    {
+        lock (_gate)
+        {
+            if (_schedule.Find(key) is null) return false;
+            _recurring.Remove(key);
+            _lastReported.Remove(key);
+            _schedule = _schedule.Remove(key);
+            return true;
+        }
+    }
+
     public void CancelRecurring(string resourceId)
     {
         lock (_gate)

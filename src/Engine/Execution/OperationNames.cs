@@ -15,4 +15,7 @@ public static class OperationNames
     public const string ReloadAgent = "reload-agent";
     public const string MigrateTo = "migrate_to";
     public const string MigrateFrom = "migrate_from";
+
+    /// <summary>Not an agent action: the controller's request to stop a recurring monitor (Pacemaker's cancel op).</summary>
+    public const string Cancel = "cancel";
 }

@@ -22,6 +22,7 @@ public static class MetaNames
     public const string GloballyUnique = "globally-unique";
     public const string Ordered = "ordered";
     public const string Notify = "notify";
+    public const string AllowMigrate = "allow-migrate";
 }
 
 /// <summary>A primitive resource: one agent instance.</summary>

@@ -13,6 +13,7 @@ internal static class ActionsPhase
     {
         foreach (var rsc in ws.Resources) Create(ws, rsc);
         CreateProbes(ws);
+        foreach (var p in ws.AllPrimitives()) CancelOrphanMonitors(ws, p);
         foreach (var p in ws.AllPrimitives())
             foreach (var node in p.AgentChangedOn.Concat(p.FailCountExpiredOn).Where(n => n.Online).Distinct())
                 GetOrCreate(ws, p, "clear_failcount", node, optional: false);
@@ -162,9 +163,34 @@ internal static class ActionsPhase
         if (definitionChanged && p.Definition.Class is ResourceClass.Ocf or ResourceClass.Stonith && p.FindAction("start", p.AssignedTo) is { } restarted)
             restarted.SetReason("resource definition change", overwrite: false);
 
+        if (moving && activeCount == 1 && CanMigrate(p, current!)) PlanMigration(ws, p, current!);
+
         CreateRecurringMonitors(ws, p);
         RescheduleExpiredMonitors(ws, p);
         CreateMissingMonitors(ws, p, needStop);
+    }
+
+    /// <summary>
+    /// Pacemaker's conditions for a live migration (pcmk__rsc_can_migrate): allowed by the configuration, managed,
+    /// healthy, started (a promoted or stopping resource moves by stop and start), between two clean nodes.
+    /// </summary>
+    private static bool CanMigrate(PrimitiveNode p, NodeInfo current) =>
+        Attributes.IsTrue(p.Meta.GetValueOrDefault(MetaNames.AllowMigrate) ?? "false") && p.Managed && !p.Failed && !p.Blocked
+        && p.Role == Role.Started && p.NextRole == Role.Started
+        && current.Online && !current.Unclean && p.AssignedTo is { Unclean: false }
+        && p.FindAction("start", p.AssignedTo) is { Runnable: true };
+
+    /// <summary>
+    /// A migrating resource is handed over by migrate_to on its current node and migrate_from on its next node; the
+    /// stop on the old node still follows (it only cleans up), and the start becomes a pseudo action: the resource
+    /// is already running once migrate_from succeeds.
+    /// </summary>
+    private static void PlanMigration(WorkingSet ws, PrimitiveNode p, NodeInfo current)
+    {
+        p.MigrationSource = current;
+        p.FindAction("start", p.AssignedTo)!.Pseudo = true;
+        GetOrCreate(ws, p, "migrate_to", current, optional: false);
+        GetOrCreate(ws, p, "migrate_from", p.AssignedTo, optional: false);
     }
 
     /// <summary>
@@ -276,10 +302,49 @@ internal static class ActionsPhase
         if (!p.Managed) start.Runnable = false;
     }
 
+    /// <summary>
+    /// A recurring monitor still running where the resource is active but no longer configured (removed, disabled,
+    /// or its interval changed) is cancelled, as Pacemaker does for orphaned operations. Stops need no cancel: the
+    /// executor ends a resource's monitors when it stops it.
+    /// </summary>
+    private static void CancelOrphanMonitors(WorkingSet ws, PrimitiveNode p)
+    {
+        if (p.Orphan) return;
+        foreach (var node in p.RunningOn.Where(n => n.Online && !n.Unclean).Distinct())
+        {
+            var history = ws.Input.Status.Find(node.Name)?.FindResource(p.HistoryId)?.Operations ?? [];
+            var orphaned = history
+                .Where(h => h.Operation == "monitor" && h.IsRecurring && h.OpStatus != OperationRecord.StatusCancelled
+                            && !h.Id.EndsWith("_last_failure_0", StringComparison.Ordinal))
+                .Select(h => h.Interval)
+                .Where(interval => !p.Definition.Operations.Any(o => o.Name == "monitor" && o.Enabled && o.Interval == interval))
+                .Distinct();
+            foreach (var interval in orphaned)
+            {
+                if (p.Actions.Any(a => a.Task == "cancel" && a.Node == node && a.Interval == interval)) continue;
+                var cancel = ws.NewAction(p, "cancel", node, optional: false);
+                cancel.Interval = interval;
+            }
+        }
+    }
+
+    /// <summary>
+    /// With fencing enabled, a node in the membership whose controller has not joined yet cannot be probed, so whether
+    /// the resource already runs there is unknown: Pacemaker blocks the resource's start until the node has joined
+    /// (crm_simulate, stonith-4; without fencing it does not).
+    /// </summary>
+    private static void BlockStartsWhilePending(PrimitiveNode p, NodeInfo node)
+    {
+        if (!node.Pending || node.State is not { InMembership: true } || p.ProbedOn.Contains(node)) return;
+        foreach (var start in p.Actions.Where(a => a.Task == "start")) start.Runnable = false;
+    }
+
     private static void CreateProbes(WorkingSet ws)
     {
         foreach (var p in ws.AllPrimitives())
         {
+            if (ws.StonithEnabled)
+                foreach (var node in ws.Nodes) BlockStartsWhilePending(p, node);
             if (p.Orphan) continue;
             if (p.Parent is CloneNode { Unique: false } clone && clone.Instances.IndexOf(p) != 0) continue;
             if (p.Parent is GroupNode { Parent: CloneNode { Unique: false } } g && ((CloneNode)g.Parent!).Instances.IndexOf(g) != 0) continue;

@@ -155,6 +155,11 @@ internal static class OrderingPhase
         }
         // Legacy meta restart-type=restart: the dependent restarts whenever its prerequisite (re)starts.
         if (!inverse && thenTask == "start" && then.Meta.GetValueOrDefault("restart-type") == "restart") flags |= OrderFlags.ImpliesThen;
+        if (CloneInstances.Interleaved(first, then, inverse) is { } interleaved)
+        {
+            CloneInstances.OrderInterleaved(ws, interleaved, first, firstTask, then, thenTask, flags);
+            return;
+        }
         foreach (var f in Find(ws, first, firstTask, asFirst: true))
             foreach (var t in Find(ws, then, thenTask, asFirst: false))
                 ws.Order(f, t, flags);
@@ -165,7 +170,7 @@ internal static class OrderingPhase
     /// (running/stopped); as "then", by its own pseudo action and each member's action. A primitive action that
     /// does not exist yet is created unrunnable (on no node), as Pacemaker does, so that orderings on it block.
     /// </summary>
-    private static List<ActionNode> Find(WorkingSet ws, ResourceNode rsc, string task, bool asFirst)
+    internal static List<ActionNode> Find(WorkingSet ws, ResourceNode rsc, string task, bool asFirst)
     {
         switch (rsc)
         {

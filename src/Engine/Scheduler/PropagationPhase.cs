@@ -31,7 +31,7 @@ internal static class PropagationPhase
             if (f.Resource is not null && f.Resource != t.Resource) t.SetReason($"required {f.Resource.Id} {f.Task}", overwrite: false);
             changed = true;
         }
-        if (e.Flags.HasFlag(OrderFlags.ImpliesFirst) && !t.Optional && f.Optional)
+        if (e.Flags.HasFlag(OrderFlags.ImpliesFirst) && !t.Optional && f.Optional && !MigrationCleanup(t))
         {
             f.Optional = false;
             changed = true;
@@ -78,10 +78,20 @@ internal static class PropagationPhase
     private static bool RequiredFor(ActionNode first, ActionNode then)
     {
         if (first.Optional) return false;
+        // A migration's start is a pseudo action: the resource never stops, so what depends on it keeps running.
+        if (first is { Task: "start", Pseudo: true, Resource: PrimitiveNode { MigrationSource: not null } }) return false;
+        // Between two clones, a dependent that does not interleave restarts everywhere when any instance (re)starts.
+        if (first is { Resource: CloneNode starting, Task: "running" } && then.Resource?.Top is CloneNode { Interleave: false } dependent && dependent != starting)
+            return starting.Primitives().Any(p => p.Actions.Any(a => a is { Task: "start", Optional: false, Runnable: true, Node: not null }));
         if (first.Resource is not CloneNode clone || first.Node is not null || then.Node is null) return true;
         var task = first.Task switch { "running" => "start", "stopped" => "stop", "promoted" => "promote", "demoted" => "demote", var t => t };
         return clone.Primitives().Any(p => p.Actions.Any(a => a.Task == task && a.Node == then.Node && !a.Optional && a.Interval == TimeSpan.Zero));
     }
+
+    /// <summary>The stop after a migration only cleans up the old node: the resource never stopped running, so
+    /// what must stop before it stops does not have to.</summary>
+    private static bool MigrationCleanup(ActionNode a) =>
+        a is { Task: "stop", Resource: PrimitiveNode { MigrationSource: { } source } } && a.Node == source;
 
     private static bool RecomputeAny(ActionNode a)
     {

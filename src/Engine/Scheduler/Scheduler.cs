@@ -25,7 +25,9 @@ public static class Scheduler
         FencingPhase.Run(ws);
         ActionsPhase.Run(ws);
         OrderingPhase.Run(ws);
+        MigrationPhase.Run(ws);
         PropagationPhase.Run(ws);
+        MigrationPhase.Settle(ws);
         return SummaryPhase.Run(ws);
     }
 }

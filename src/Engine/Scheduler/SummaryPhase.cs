@@ -13,7 +13,11 @@ internal static class SummaryPhase
     {
         var scheduled = ws.Actions.Where(a => !a.Optional).ToList();
         var ids = scheduled.Select(a => a.Id).ToHashSet();
-        var actions = scheduled.Select(a => new SchedulerAction(a.Id, KindOf(a), a.Task, a.Resource?.Id, a.Node?.Name, a.Interval, a.Runnable, a.Reason)).ToImmutableArray();
+        var actions = scheduled.Select(a => new SchedulerAction(a.Id, KindOf(a), a.Task, a.Resource?.Id, a.Node?.Name, a.Interval, a.Runnable, a.Reason)
+        {
+            MigrateSource = a.Task is "migrate_to" or "migrate_from" ? (a.Resource as PrimitiveNode)?.MigrationSource?.Name : null,
+            MigrateTarget = a.Task is "migrate_to" or "migrate_from" ? (a.Resource as PrimitiveNode)?.AssignedTo?.Name : null,
+        }).ToImmutableArray();
         var orderings = ws.Orderings.Where(e => ids.Contains(e.First.Id) && ids.Contains(e.Then.Id))
             .Select(e => new ActionOrdering(e.First.Id, e.Then.Id)).Distinct().ToImmutableArray();
         var nodeChanges = ws.FenceActions.Select(f => new NodeChange($"Fence ({f.FenceAction})", f.Node!.Name, f.Reason)).ToImmutableArray();
@@ -32,6 +36,9 @@ internal static class SummaryPhase
         "monitor" => ActionKind.Monitor,
         "stonith" => ActionKind.Fence,
         "clear_failcount" => ActionKind.ClearFailCount,
+        "migrate_to" => ActionKind.MigrateTo,
+        "migrate_from" => ActionKind.MigrateFrom,
+        "cancel" => ActionKind.Cancel,
         _ => ActionKind.Pseudo,
     };
 
@@ -82,7 +89,8 @@ internal static class SummaryPhase
             }
             else if (moving)
             {
-                Emit(p.Failed ? ChangeVerb.Recover : ChangeVerb.Move, current, next, stop, null);
+                var migrates = p.MigrationSource is not null && Find("migrate_from", next) is { Runnable: true };
+                Emit(p.Failed ? ChangeVerb.Recover : migrates ? ChangeVerb.Migrate : ChangeVerb.Move, current, next, stop, null);
             }
             else if (p.Failed)
             {

@@ -12,6 +12,12 @@ public enum ActionKind
     Demote,
     Fence,
     ClearFailCount,
+    /// <summary>Live migration, first half: the source node hands the resource over (OCF migrate_to).</summary>
+    MigrateTo,
+    /// <summary>Live migration, second half: the target node takes the resource over (OCF migrate_from).</summary>
+    MigrateFrom,
+    /// <summary>Stop a recurring monitor that is no longer configured (Interval says which).</summary>
+    Cancel,
     /// <summary>A synchronisation point with no work (group/clone "running", a stop implied by fencing...).</summary>
     Pseudo,
 }
@@ -28,7 +34,14 @@ public sealed record SchedulerAction(
     string? Node,
     TimeSpan Interval,
     bool Runnable,
-    string? Reason);
+    string? Reason)
+{
+    /// <summary>For a migrate_to/migrate_from: the node the resource leaves (OCF_RESKEY_CRM_meta_migrate_source).</summary>
+    public string? MigrateSource { get; init; }
+
+    /// <summary>For a migrate_to/migrate_from: the node the resource goes to (OCF_RESKEY_CRM_meta_migrate_target).</summary>
+    public string? MigrateTarget { get; init; }
+}
 
 /// <summary>"First must finish before Then starts" between two actions of the transition.</summary>
 public sealed record ActionOrdering(int First, int Then);

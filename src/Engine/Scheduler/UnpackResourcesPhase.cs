@@ -109,6 +109,7 @@ internal static class UnpackResourcesPhase
             node.Stickiness = 1;
         }
         node.CloneMax = IntMeta(node, MetaNames.CloneMax, ws.Config.Nodes.Length);
+        node.Interleave = Attributes.IsTrue(node.Meta.GetValueOrDefault(MetaNames.Interleave));
         // Checked against crm_simulate 2.1.5: instances of an anonymous clone are interchangeable, so it runs at most
         // one per node whatever clone-node-max says (Pacemaker 3 makes such a clone globally unique instead).
         node.CloneNodeMax = node.Unique ? IntMeta(node, MetaNames.CloneNodeMax, 1) : 1;

@@ -123,6 +123,8 @@ internal sealed class PrimitiveNode(string id, ResourceNode? parent, Primitive d
     public HashSet<NodeInfo> FailCountExpiredOn { get; } = [];
     /// <summary>Recurring monitors whose failure expired: they are scheduled again where the resource stays.</summary>
     public HashSet<(NodeInfo Node, TimeSpan Interval)> RescheduledMonitors { get; } = [];
+    /// <summary>Set while the resource is planned to move by live migration (allow-migrate) from this node.</summary>
+    public NodeInfo? MigrationSource { get; set; }
     public override IEnumerable<ResourceNode> Children => [];
     /// <summary>Where the resource runs; a node about to be fenced counts only if there is no other.</summary>
     public override NodeInfo? CurrentNode => RunningOn.FirstOrDefault(n => !n.Unclean) ?? RunningOn.FirstOrDefault();
@@ -145,6 +147,9 @@ internal sealed class CloneNode(string id, ResourceNode? parent) : ResourceNode(
     public int CloneMax { get; set; }
     public int CloneNodeMax { get; set; } = 1;
     public bool Promotable { get; set; }
+    /// <summary>Orderings and colocations with another clone pair instances on the same node instead of waiting
+    /// for the whole other clone.</summary>
+    public bool Interleave { get; set; }
     public int PromotedMax { get; set; } = 1;
     public int PromotedNodeMax { get; set; } = 1;
     public override IEnumerable<ResourceNode> Children => Instances;

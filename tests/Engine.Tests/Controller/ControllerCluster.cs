@@ -119,7 +119,7 @@ internal sealed class ControllerCluster : IActionDispatcher, IFencing, IStatusPu
         var code = rc ?? (request.IsProbe ? (running ? 0 : 7) : request.Operation == "monitor" ? (running ? 0 : 7) : 0);
         if (status == ExecutionStatus.Done && code == 0)
         {
-            if (request.Operation == "start") Running.Add((request.ResourceId, request.Node));
+            if (request.Operation is "start" or "migrate_from") Running.Add((request.ResourceId, request.Node));
             if (request.Operation == "stop") Running.Remove((request.ResourceId, request.Node));
         }
         Executed.Add(Describe(request));

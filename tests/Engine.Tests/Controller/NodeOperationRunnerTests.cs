@@ -13,11 +13,15 @@ public sealed class NodeOperationRunnerTests
     private sealed class FlagAgents : IResourceAgentRunner
     {
         public readonly ConcurrentDictionary<string, bool> Running = new();
+        public readonly ConcurrentQueue<OperationRequest> Calls = new();
 
         public Task<OperationResult> ExecuteAsync(OperationRequest request, CancellationToken cancellationToken)
         {
+            Calls.Enqueue(request);
             var rc = (request.Action, request.ResourceId) switch
             {
+                ("migrate_to", _) => Set(request.ResourceId, false),
+                ("migrate_from", _) => Set(request.ResourceId, true),
                 ("start", "broken") => 1,
                 ("start", _) => Set(request.ResourceId, true),
                 ("stop", _) => Set(request.ResourceId, false),
@@ -78,5 +82,40 @@ public sealed class NodeOperationRunnerTests
         Assert.Equal("7:3", record.TransitionKey);
         Assert.Equal(TimeSpan.FromSeconds(10), record.Interval);
         Assert.True(record.IsExpected);
+    }
+
+    [Fact]
+    public async Task A_cancel_ends_the_recurring_monitor_and_reports_it_cancelled_not_failed()
+    {
+        await using var executor = new LocalExecutor(new FlagAgents(), TimeProvider.System, (_, _) => ValueTask.CompletedTask);
+        var runner = new NodeOperationRunner("node1", executor, () => false, TimeProvider.System);
+        await runner.RunAsync(Request("web", "start"), CancellationToken.None);
+        await runner.RunAsync(Request("web", "monitor", interval: TimeSpan.FromSeconds(10)), CancellationToken.None);
+        Assert.NotNull(executor.Schedule.Find("web_monitor_10000"));
+
+        var cancelled = (await runner.RunAsync(Request("web", OperationNames.Cancel, interval: TimeSpan.FromSeconds(10)), CancellationToken.None))!;
+
+        Assert.Null(executor.Schedule.Find("web_monitor_10000"));
+        Assert.Equal(("monitor", TimeSpan.FromSeconds(10), OperationRecord.StatusCancelled), (cancelled.Operation, cancelled.Interval, cancelled.OpStatus));
+        Assert.True(cancelled.IsExpected);
+        Assert.False(cancelled.IsFailure);
+        Assert.Equal(0, cancelled.FailCountIncrement);
+    }
+
+    [Fact]
+    public async Task Migration_actions_reach_the_agent_with_the_migration_source_and_target()
+    {
+        var agents = new FlagAgents();
+        await using var executor = new LocalExecutor(agents, TimeProvider.System, (_, _) => ValueTask.CompletedTask);
+        var runner = new NodeOperationRunner("node1", executor, () => false, TimeProvider.System);
+        var meta = System.Collections.Immutable.ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal,
+            [KeyValuePair.Create("migrate_source", "node1"), KeyValuePair.Create("migrate_target", "node2")]);
+
+        var result = (await runner.RunAsync(Request("vm", OperationNames.MigrateTo) with { ExtraMeta = meta }, CancellationToken.None))!;
+
+        Assert.True(result.IsExpected);
+        var call = Assert.Single(agents.Calls);
+        Assert.Equal(OperationNames.MigrateTo, call.Action);
+        Assert.Equal(meta, call.ExtraMeta);
     }
 }

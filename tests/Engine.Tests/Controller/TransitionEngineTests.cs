@@ -175,6 +175,35 @@ public sealed class TransitionEngineTests
     }
 
     [Fact]
+    public void Migratable_group_moves_by_migrate_to_and_migrate_from_without_restarting()
+    {
+        var config = ControllerCluster.GroupConfig(stonith: false);
+        config = config with { Groups = [config.Groups[0] with { Meta = Attributes.Empty.SetItem(MetaNames.AllowMigrate, "true") }] };
+        var c = StartedCluster(config);
+        var from = c.NodeOf("ip")!;
+        var executedBefore = c.Executed.Count;
+
+        c.Configure(config with { Nodes = [.. config.Nodes.Select(n => n.Name == from ? n with { Attributes = n.Attributes.SetItem(Node.StandbyAttribute, "on") } : n)] });
+        var migrateTo = c.Find("ip", "migrate_to", from);
+        Assert.NotNull(migrateTo.ExtraMeta);
+        Assert.Equal(from, migrateTo.ExtraMeta!["migrate_source"]);
+        var to = migrateTo.ExtraMeta["migrate_target"];
+        c.Settle();
+
+        var moved = c.Executed.Skip(executedBefore).ToList();
+        Assert.Equal((to, to), (c.NodeOf("ip"), c.NodeOf("web")));
+        Assert.True(moved.IndexOf($"ip migrate_to {from}") < moved.IndexOf($"ip migrate_from {to}"));
+        Assert.True(moved.IndexOf($"ip migrate_from {to}") < moved.IndexOf($"ip stop {from}"));
+        Assert.DoesNotContain(moved, e => e.Contains(" start ", StringComparison.Ordinal));
+        Assert.Contains($"ip monitor {to}", moved);
+
+        // The recorded history reads back as migrated: scheduling again changes nothing.
+        c.Dc.Recheck();
+        Assert.Empty(c.Pending);
+        Assert.DoesNotContain(c.Dc.History[^1].Transition.Actions, a => a.Kind != ActionKind.Pseudo);
+    }
+
+    [Fact]
     public void New_dc_continues_from_the_status_without_restarting_healthy_resources()
     {
         var c = StartedCluster(ControllerCluster.GroupConfig(stonith: false, ControllerCluster.Prefer("grp", "node3")));

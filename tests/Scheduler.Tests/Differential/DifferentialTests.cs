@@ -23,6 +23,10 @@ public sealed class DifferentialTests(ITestOutputHelper output)
     public void Random_promotable_clusters_schedule_like_crm_simulate() =>
         CompareWithCrmSimulate(2000, seed => new RandomPromotableCluster(seed).Generate(), "known-differences-promotable.txt");
 
+    [Fact]
+    public void Random_migration_and_interleaved_clone_clusters_schedule_like_crm_simulate() =>
+        CompareWithCrmSimulate(3000, seed => new RandomMigrationCluster(seed).Generate(), "known-differences-migration.txt");
+
     private static HashSet<int> KnownDifferences(string file) =>
         File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Differential", file))
             .Select(l => l.Split('#')[0].Trim()).Where(l => l.Length > 0).Select(int.Parse).ToHashSet();
