@@ -14,8 +14,9 @@ internal static class ActionsPhase
         foreach (var rsc in ws.Resources) Create(ws, rsc);
         CreateProbes(ws);
         foreach (var p in ws.AllPrimitives())
-            foreach (var node in p.AgentChangedOn.Concat(p.FailCountExpiredOn).Where(n => n.Online).Distinct())
-                GetOrCreate(ws, p, "clear_failcount", node, optional: false);
+            if (p.AgentChangedOn.Count > 0 || p.FailCountExpiredOn.Count > 0)
+                foreach (var node in p.AgentChangedOn.Concat(p.FailCountExpiredOn).Where(n => n.Online).Distinct())
+                    GetOrCreate(ws, p, "clear_failcount", node, optional: false);
     }
 
     private static void Create(WorkingSet ws, ResourceNode rsc)
@@ -175,7 +176,7 @@ internal static class ActionsPhase
     {
         if (p.AssignedTo is not { } here || needStop || !p.RunningOn.Contains(here) || p.NextRole <= Role.Stopped || p.NextRole != p.Role
             || !p.Managed || ws.MaintenanceMode || here.Maintenance || p.FindAction("start", here) is { Optional: false }) return;
-        var history = ws.Input.Status.Find(here.Name)?.FindResource(p.HistoryId)?.Operations ?? [];
+        var history = here.History(p.HistoryId)?.Operations ?? [];
         foreach (var op in p.Definition.Operations.Where(o => o.Name == "monitor" && o.IsRecurring && o.Enabled && MonitorsRole(o.Role, p.NextRole)))
         {
             // The last failure is kept apart from the monitor's own record: a monitor that failed before a recovery is not running now.

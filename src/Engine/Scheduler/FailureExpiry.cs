@@ -25,10 +25,10 @@ internal static class FailureExpiry
     public static int EffectiveFailCount(WorkingSet ws, PrimitiveNode p, NodeInfo node)
     {
         if (node.State is null) return 0;
-        var count = node.State.FailCount(p.HistoryId).Value;
+        var count = node.FailCount(p.HistoryId).Value;
         if (count <= 0) return count;
         var timeout = Timeout(p);
-        if (timeout <= TimeSpan.Zero || node.State.LastFailure(p.HistoryId) is not { } last) return count;
+        if (timeout <= TimeSpan.Zero || node.LastFailure(p.HistoryId) is not { } last) return count;
         return ws.Input.Now > last + timeout ? 0 : count;
     }
 
@@ -37,7 +37,7 @@ internal static class FailureExpiry
     {
         var timeout = Timeout(p);
         if (timeout <= TimeSpan.Zero || op.LastRcChange is not { } ran || ws.Input.Now < ran + timeout) return OperationAge.Current;
-        var raw = node.State?.FailCount(p.HistoryId).Value ?? 0;
+        var raw = node.State is null ? 0 : node.FailCount(p.HistoryId).Value;
         if (raw <= 0) return OperationAge.Expired;
         // An old operation with a still-counting fail count is not expired: the failure it belongs to is recent.
         return EffectiveFailCount(ws, p, node) == 0 ? OperationAge.ExpiredWithFailCount : OperationAge.Current;

@@ -40,6 +40,32 @@ internal sealed class NodeInfo(Node config, int index)
 
     public string? Attribute(string name) => Attributes.TryGetValue(name, out var v) ? v : null;
 
+    // A node records a history for every resource ever probed there, so a linear search per resource would make
+    // looking up every resource's history quadratic; indexed on first use (first entry wins, as a search would).
+    private Dictionary<string, ResourceHistory>? historyIndex;
+
+    /// <summary>The node's recorded history of a resource (by its history id), if any.</summary>
+    public ResourceHistory? History(string resourceId)
+    {
+        if (State is null) return null;
+        if (historyIndex is null)
+        {
+            historyIndex = new Dictionary<string, ResourceHistory>(State.Resources.Length, StringComparer.Ordinal);
+            foreach (var h in State.Resources) historyIndex.TryAdd(h.ResourceId, h);
+        }
+        return historyIndex.GetValueOrDefault(resourceId);
+    }
+
+    // Fail counts are transient attributes named after the resource; scanning them for every resource and node
+    // costs resources x nodes x attributes, so they are grouped by resource once per node (see FailCounts).
+    private FailCounts? failCounts;
+
+    /// <summary>The node's fail count of a resource (by its history id): all its fail-count attributes added.</summary>
+    public Score FailCount(string resourceId) => (failCounts ??= new FailCounts(State)).Count(resourceId);
+
+    /// <summary>The latest of the resource's last-failure attributes on this node.</summary>
+    public DateTimeOffset? LastFailure(string resourceId) => (failCounts ??= new FailCounts(State)).Last(resourceId);
+
     public override string ToString() => Name;
 }
 
