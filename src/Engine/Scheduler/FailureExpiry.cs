@@ -13,7 +13,9 @@ internal static class FailureExpiry
 {
     /// <summary>The resource's failure-timeout; none when unset, zero, or when failures block the resource
     /// (on-fail=block keeps the failure until an operator clears it).</summary>
-    public static TimeSpan Timeout(PrimitiveNode p)
+    public static TimeSpan Timeout(PrimitiveNode p) => p.FailureTimeout ??= ComputeTimeout(p);
+
+    private static TimeSpan ComputeTimeout(PrimitiveNode p)
     {
         if (!p.Meta.TryGetValue(MetaNames.FailureTimeout, out var text) || !Duration.TryParse(text, out var timeout)) return TimeSpan.Zero;
         if (p.Definition.Operations.Any(o => o.OnFail == OnFail.Block)) return TimeSpan.Zero;

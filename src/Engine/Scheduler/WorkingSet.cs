@@ -149,6 +149,9 @@ internal sealed class PrimitiveNode(string id, ResourceNode? parent, Primitive d
     public HashSet<NodeInfo> FailCountExpiredOn { get; } = [];
     /// <summary>Recurring monitors whose failure expired: they are scheduled again where the resource stays.</summary>
     public HashSet<(NodeInfo Node, TimeSpan Interval)> RescheduledMonitors { get; } = [];
+    /// <summary>FailureExpiry.Timeout, kept once worked out: it is asked for every history entry and fail count, and
+    /// the meta attributes and operations it depends on do not change once the resource tree is built.</summary>
+    public TimeSpan? FailureTimeout { get; set; }
     public override IEnumerable<ResourceNode> Children => [];
     /// <summary>Where the resource runs; a node about to be fenced counts only if there is no other.</summary>
     public override NodeInfo? CurrentNode => RunningOn.FirstOrDefault(n => !n.Unclean) ?? RunningOn.FirstOrDefault();
