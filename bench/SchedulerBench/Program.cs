@@ -26,9 +26,9 @@ Console.WriteLine();
 var haapi = HaApiRuns(options.Primitives, options.Nodes, options.Iterations, profile: true);
 Console.WriteLine();
 Console.WriteLine($"HaApi, {options.Primitives} primitives ({(options.Primitives + 4) / 5} groups) x {options.Nodes} nodes, {options.Iterations} iterations after 1 warm-up:");
-Console.WriteLine($"{"case",-14} {"actions",8} {"changes",8} {"runs",5} {"min ms",9} {"median ms",10} {"max ms",9} {"CPU ms",8} {"alloc MB",9}");
+Console.WriteLine($"{"case",-14} {"actions",8} {"changes",8} {"runs",5} {"min ms",9} {"median ms",10} {"max ms",9} {"CPU ms",8} {"alloc MB",9} {"GCs 0/1/2 per run",18}");
 foreach (var (scenario, actions, changes, m) in haapi)
-    Console.WriteLine($"{scenario,-14} {actions,8} {changes,8} {m.Iterations,5} {m.MinMs,9:F1} {m.MedianMs,10:F1} {m.MaxMs,9:F1} {m.MedianCpuMs,8:F0} {m.AllocatedMb,9:F1}");
+    Console.WriteLine($"{scenario,-14} {actions,8} {changes,8} {m.Iterations,5} {m.MinMs,9:F1} {m.MedianMs,10:F1} {m.MaxMs,9:F1} {m.MedianCpuMs,8:F0} {m.AllocatedMb,9:F1} {m.Collections,18}");
 if (haapi.Any(r => r.Time.Iterations < options.Iterations))
     Console.WriteLine($"(runs < {options.Iterations}: the warm-up took over {Measurement.SlowWarmUp.TotalSeconds:F0} s, so that case was timed once)");
 
