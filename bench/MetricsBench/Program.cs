@@ -1,13 +1,19 @@
-// Cost of one /metrics scrape on a big cluster: building the monitoring snapshot (the scheduler's unpack of the
-// replicated status into where every resource runs, as SnapshotBuilder does) and writing the full exposition
-// (MetricsExposition.Write). Target: both together within 20 ms.
+// Cost of one /metrics scrape on a big cluster, as the /metrics endpoint does it: the monitoring snapshot
+// (ClusterSnapshotCache: the scheduler's unpack of the replicated status into where every resource runs) and the full
+// exposition (MetricsExposition.Write with the ha_cluster families cache) encoded as UTF-8 into a reused buffer.
+// Two cases: nothing changed since the previous scrape (the steady state: a healthy cluster reports monitor results
+// only when they change), and the status changed before every scrape (everything is recomputed).
+// Target: p99 of a scrape within 20 ms.
 //   dotnet run -c Release --project bench/MetricsBench [-- --nodes 3 --resources 1000 --iterations 200]
+using System.Buffers;
 using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Globalization;
+
+using HaApi.Engine.Cluster;
 using HaApi.Engine.Events;
 using HaApi.Engine.Model;
-using HaApi.Engine.Scheduler;
+using HaApi.Engine.Ports;
 using HaApi.Engine.Status;
 using HaApi.Integrations.Prometheus;
 using NodeState = HaApi.Engine.Model.NodeState;
@@ -18,55 +24,62 @@ var resources = Option("--resources", 1000);
 var iterations = Option("--iterations", 200);
 var now = new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
 var (config, status) = Cluster(nodes, resources, now);
+var members = config.Nodes.Select(n => new GroupMember(n.Id, 1000 + n.Id, n.Name)).ToImmutableArray();
+var replica = ConfigurationReplica.Snapshot.Initial with { Config = config, Quorate = true, Members = members, Synced = true, Dc = "node1" };
 
 Console.WriteLine($"MetricsBench: {nodes} nodes x {resources} primitives (each started on one node, probed on the others), " +
     $"{iterations} iterations, {Environment.ProcessorCount} CPUs, load avg {LoadAverage()}");
+Measure("unchanged: nothing changed since the previous scrape", statusChanges: false);
+Measure("status changed before every scrape", statusChanges: true);
 
-var build = new double[iterations];
-var write = new double[iterations];
-var total = new double[iterations];
-long bytes = 0;
-var allocated = 0L;
-var cpu = TimeSpan.Zero;
-for (var i = -20; i < iterations; i++) // the first 20 warm up the JIT
+void Measure(string scenario, bool statusChanges)
 {
-    var before = GC.GetAllocatedBytesForCurrentThread();
-    var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-    var t0 = Stopwatch.GetTimestamp();
-    var snapshot = Snapshot(config, status, now);
-    var t1 = Stopwatch.GetTimestamp();
-    var output = new StringWriter(CultureInfo.InvariantCulture);
-    MetricsExposition.Write(snapshot, output);
-    var t2 = Stopwatch.GetTimestamp();
-    if (i < 0) continue;
-    cpu += Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
-    allocated += GC.GetAllocatedBytesForCurrentThread() - before;
-    build[i] = Stopwatch.GetElapsedTime(t0, t1).TotalMilliseconds;
-    write[i] = Stopwatch.GetElapsedTime(t1, t2).TotalMilliseconds;
-    total[i] = Stopwatch.GetElapsedTime(t0, t2).TotalMilliseconds;
-    bytes = output.GetStringBuilder().Length;
-    var started = snapshot.Resources.Count(r => r.Role == "Started");
-    if (started != resources) throw new InvalidOperationException($"expected {resources} started resources, the snapshot has {started}");
-}
+    var snapshots = new ClusterSnapshotCache();
+    var families = new HaClusterMetricsCache();
+    var build = new double[iterations];
+    var write = new double[iterations];
+    var total = new double[iterations];
+    long bytes = 0;
+    var allocated = 0L;
+    var snapshotAllocated = 0L;
+    var cpu = TimeSpan.Zero;
+    // Stands in for the response's pooled pipe buffers, which Kestrel reuses between requests.
+    var body = new ArrayBufferWriter<byte>(1024 * 1024);
+    for (var i = -20; i < iterations; i++) // the first 20 warm up the JIT
+    {
+        // An equal status in a new object, as the status store hands out after any change: nothing can be reused.
+        var current = statusChanges ? new ClusterStatus(status.Nodes) : status;
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var t0 = Stopwatch.GetTimestamp();
+        var snapshot = snapshots.Get(replica, members[0], current, now);
+        var t1 = Stopwatch.GetTimestamp();
+        var afterSnapshot = GC.GetAllocatedBytesForCurrentThread();
+        body.ResetWrittenCount();
+        MetricsExposition.Write(snapshot, null, body, families);
+        var t2 = Stopwatch.GetTimestamp();
+        if (i < 0) continue;
+        cpu += Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        allocated += GC.GetAllocatedBytesForCurrentThread() - before;
+        snapshotAllocated += afterSnapshot - before;
+        build[i] = Stopwatch.GetElapsedTime(t0, t1).TotalMilliseconds;
+        write[i] = Stopwatch.GetElapsedTime(t1, t2).TotalMilliseconds;
+        total[i] = Stopwatch.GetElapsedTime(t0, t2).TotalMilliseconds;
+        bytes = body.WrittenCount;
+        var started = snapshot.Resources.Count(r => r.Role == "Started");
+        if (started != resources) throw new InvalidOperationException($"expected {resources} started resources, the snapshot has {started}");
+    }
 
-Console.WriteLine($"exposition: {bytes / 1024.0:F0} KiB, {allocated / iterations / 1048576.0:F1} MB allocated per scrape, " +
-    $"{cpu.TotalMilliseconds / iterations:F1} ms of process CPU per scrape (all threads, GC included: on a loaded machine the " +
-    "wall-clock times below include waiting for a core)");
-Console.WriteLine("                      min ms    p50 ms    p99 ms    max ms");
-Report("snapshot build", build);
-Report("exposition write", write);
-Report("total", total);
-Console.WriteLine(Percentile(total, 0.99) <= 20 ? "target (p99 total <= 20 ms): met" : "target (p99 total <= 20 ms): NOT met");
-
-static ClusterSnapshot Snapshot(ClusterConfig config, ClusterStatus status, DateTimeOffset now)
-{
-    var current = CurrentState.Unpack(new SchedulerInput(config, status, true, now));
-    var nodes = current.Nodes.Select(n => new HaApi.Engine.Events.NodeState(n.Name, uint.Parse(n.Id, CultureInfo.InvariantCulture),
-        ClusterNodeType.Member, n.Online, n.Standby, n.StandbyOnFail, n.Maintenance, n.Pending, n.Unclean)).ToImmutableArray();
-    var quorum = new QuorumState(true, nodes.Length, nodes.Length, nodes.Length, nodes.Length / 2 + 1,
-        [.. nodes.Select(n => new QuorumMember(n.Id, n.Name, 1, n.Id == 1))]);
-    return new ClusterSnapshot("node1", nodes, MonitoringResources.From(current), [], [], [], false, false, config.Version.ToString(),
-        now, quorum, []);
+    Console.WriteLine();
+    Console.WriteLine($"{scenario}: exposition {bytes / 1024.0:F0} KiB, {allocated / iterations / 1048576.0:F2} MB allocated per scrape " +
+        $"({snapshotAllocated / iterations / 1048576.0:F2} MB of it by the snapshot), " +
+        $"{cpu.TotalMilliseconds / iterations:F2} ms of process CPU per scrape (all threads, GC included: on a loaded machine the " +
+        "wall-clock times below include waiting for a core), load avg now " + LoadAverage());
+    Console.WriteLine("                      min ms    p50 ms    p99 ms    max ms");
+    Report("snapshot", build);
+    Report("exposition write", write);
+    Report("total", total);
+    Console.WriteLine(Percentile(total, 0.99) <= 20 ? "target (p99 total <= 20 ms): met" : "target (p99 total <= 20 ms): NOT met");
 }
 
 static (ClusterConfig, ClusterStatus) Cluster(int nodeCount, int resourceCount, DateTimeOffset now)

@@ -65,6 +65,7 @@ builder.Services.AddSingleton<EventHub>();
 builder.Services.AddSingleton<IEventSink>(sp => sp.GetRequiredService<EventHub>());
 builder.Services.AddSingleton<EngineMetrics>(sp => new EngineMetrics(() => sp.GetRequiredService<EventHub>().DroppedTotal));
 builder.Services.AddSingleton(sp => new MeterCollector(sp.GetRequiredService<EngineMetrics>().Meter));
+builder.Services.AddSingleton<HaClusterMetricsCache>();
 builder.Services.AddSingleton(sp => new SnapshotBuilder(sp.GetRequiredService<ConfigurationReplica>(),
     () => sp.GetRequiredService<ClusterController>().View.Status, sp.GetRequiredService<TimeProvider>()));
 builder.Services.AddSingleton<IConfigStore>(_ => new FileConfigStore(options.ResolvedDataDirectory));
@@ -86,6 +87,10 @@ builder.Services.AddSingleton(sp => new ClusterController(
 builder.Services.AddSingleton<ConfigWriter>();
 builder.Services.AddSingleton<ConfigurationHistory>();
 builder.Services.AddSingleton<ClusterWaiter>();
+builder.Services.AddSingleton(sp => new NodeShutdown(sp.GetRequiredService<ConfigurationReplica>(), sp.GetRequiredService<ClusterController>(),
+    sp.GetRequiredService<IGroupTransport>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<NodeShutdown>>()));
+// A clean stop hands the node's resources over first; shutdown-escalation (default 20 min) bounds it, not the host.
+builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromHours(1));
 builder.Services.AddHostedService<EngineHost>();
 builder.Services.AddHostedService<MonitoringSinks>();
 builder.Services.AddHostedService<SelfFencing>();

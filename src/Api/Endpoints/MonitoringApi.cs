@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using HaApi.Api.Hosting;
 using HaApi.Engine.Events;
@@ -13,11 +12,13 @@ internal static class MonitoringApi
 
     /// <summary>/metrics carries no secrets and is scraped without a token, as ha_cluster_exporter's is.</summary>
     public static void MapMetrics(this WebApplication app) =>
-        app.MapGet("/metrics", (SnapshotBuilder snapshots, MeterCollector own) =>
+        app.MapGet("/metrics", async (HttpContext http, SnapshotBuilder snapshots, MeterCollector own, HaClusterMetricsCache cache) =>
         {
-            var text = new StringWriter();
-            MetricsExposition.Write(snapshots.Build(), own, text);
-            return TypedResults.Text(text.ToString(), "text/plain; version=0.0.4; charset=utf-8", Encoding.UTF8);
+            http.Response.ContentType = PrometheusTextWriter.ContentType;
+            // Encoded straight into the response's pooled buffers, which hold it until the flush: no string of the
+            // whole (on a large cluster, megabyte) document, no synchronous I/O.
+            MetricsExposition.Write(snapshots.Build(), own, http.Response.BodyWriter, cache);
+            await http.Response.BodyWriter.FlushAsync(http.RequestAborted);
         }).WithTags("Monitoring").WithName("Metrics").WithSummary("Prometheus text exposition (ha_cluster_exporter metric names plus haapi_*)");
 
     public static void MapEvents(this RouteGroupBuilder api) =>

@@ -42,7 +42,17 @@ internal static class StatusApi
         var pendingFencing = (fencing.Current?.Pending ?? [])
             .Select(p => new PendingFencing(p.Target, p.Action.ToString().ToLowerInvariant(), p.Origin, p.StartedAt))
             .ToList();
-        return StatusReport.Build(new StatusInput(s.Config, view.Status, s.Quorate, s.Dc, replica.Local.Name, time.GetUtcNow(), inFlight, pendingFencing));
+        // Like crm_mon, a failure stays listed until the target is fenced successfully.
+        var failedFencing = fencing.History.Snapshot()
+            .GroupBy(o => o.Target, StringComparer.Ordinal)
+            .Select(g => g.Last())
+            .Where(o => !o.Success)
+            .Select(o => new FailedFencing(o.Target, o.Action.ToString().ToLowerInvariant(), o.Origin, o.Reason, o.Started + o.Duration))
+            .ToList();
+        return StatusReport.Build(new StatusInput(s.Config, view.Status, s.Quorate, s.Dc, replica.Local.Name, time.GetUtcNow(), inFlight, pendingFencing)
+        {
+            FailedFencing = failedFencing,
+        });
     }
 
     internal static ClusterStatusDto Build(ConfigurationReplica replica, StatusReport report)
@@ -61,7 +71,7 @@ internal static class StatusApi
             .ToList();
         return new ClusterStatusDto(replica.Local.Name, s.Quorate, s.Synced, s.Dc, s.Config.Version.ToString(),
             s.Votes is null ? null : new VotesDto(s.Votes.ExpectedVotes, s.Votes.TotalVotes, s.Votes.QuorumVotes),
-            nodes, report.Resources, report.Collections, report.FailedActions, report.ActionsInFlight, report.PendingFencing, report.LastUpdated);
+            nodes, report.Resources, report.Collections, report.FailedActions, report.ActionsInFlight, report.PendingFencing, report.FailedFencing, report.LastUpdated);
     }
 
     private static Dictionary<string, string> Transient(ConfigurationReplica.Snapshot s, string node) =>
@@ -82,6 +92,7 @@ public sealed record ClusterStatusDto(
     ImmutableArray<FailedAction> FailedActions,
     ImmutableArray<InFlightAction> ActionsInFlight,
     ImmutableArray<PendingFencing> PendingFencing,
+    ImmutableArray<FailedFencing> FailedFencing,
     DateTimeOffset LastUpdated);
 
 public sealed record VotesDto(uint Expected, uint Total, uint Quorum);

@@ -10,9 +10,12 @@ namespace HaApi.Api.Hosting;
 /// <summary>
 /// Starts the engine with the web host. Once the node is in a quorate, synchronised view, it makes sure every node of
 /// the cluster is in the configuration (this node alone with the local transport; corosync's nodelist otherwise).
-/// The HTTP API answers meanwhile: status must be readable while the cluster forms.
+/// The HTTP API answers meanwhile: status must be readable while the cluster forms. On stop, before any service
+/// stops (so the API, events and log sinks still report it), the node hands its resources over
+/// (<see cref="NodeShutdown"/>), for at most the cluster's shutdown-escalation.
 /// </summary>
-internal sealed class EngineHost(ConfigurationReplica replica, ClusterController controller, IGroupTransport transport, ILogger<EngineHost> log) : IHostedService
+internal sealed class EngineHost(ConfigurationReplica replica, ClusterController controller, IGroupTransport transport,
+    NodeShutdown shutdown, ILogger<EngineHost> log) : IHostedLifecycleService
 {
     private readonly CancellationTokenSource stopping = new();
     private Task? registration;
@@ -55,6 +58,25 @@ internal sealed class EngineHost(ConfigurationReplica replica, ClusterController
             }
         }
     }
+
+    public async Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        await stopping.CancelAsync();
+        try
+        {
+            await shutdown.DrainAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is OperationCanceledException or NotQuorateException or ObjectDisposedException)
+        {
+            log.LogWarning("Node {Node} stops without handing over its resources: {Reason}", replica.Local.Name, e.Message);
+        }
+    }
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {

@@ -20,6 +20,7 @@ namespace HaApi.Engine.Cluster;
 [JsonDerivedType(typeof(Controller.FailCountsCleared), "fail-counts-cleared")]
 [JsonDerivedType(typeof(Controller.ActionRequest), "action-request")]
 [JsonDerivedType(typeof(Controller.ResourceCleanup), "resource-cleanup")]
+[JsonDerivedType(typeof(Controller.NodeLeaving), "node-leaving")]
 public abstract record ClusterMessage
 {
     public const int CurrentFormat = 1;

@@ -158,7 +158,7 @@ public sealed class ClusterController : IReplicaObserver, IActionDispatcher, ISt
                     e.Deliver(result);
                 }, cancellationToken).ConfigureAwait(false);
                 break;
-            case RecordDelivered { Message: NodeFenced or FailCountsCleared } r:
+            case RecordDelivered { Message: NodeFenced or FailCountsCleared or NodeLeaving } r:
                 await loop.PostAsync(e => e.Deliver(r.Message), cancellationToken).ConfigureAwait(false);
                 break;
         }

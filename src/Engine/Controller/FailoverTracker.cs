@@ -9,13 +9,15 @@ namespace HaApi.Engine.Controller;
 /// Tells the DC's transitions that are fail-overs (pm_logconv's definition: resources recovered or moved because
 /// their node was lost or they failed — not an operator's move or standby) and publishes their start, each moved
 /// resource, and their end: succeeded when a later transition completes with every recovered resource placed,
-/// failed when one could not be placed anywhere.
+/// failed when one could not be placed anywhere. Each move is reported once per fail-over: transitions repeated while
+/// fencing is retried plan the same moves again, and a log watcher counts every line.
 /// </summary>
 internal sealed class FailoverTracker(string localNode, IEventSink events)
 {
     private long _lastSeen;
     private DateTimeOffset? _startedAt;
     private bool _unplaced;
+    private readonly HashSet<(string Resource, string? From, string? To)> _reported = [];
 
     public void Observe(TransitionRecord record, ClusterStatus status, DateTimeOffset now)
     {
@@ -34,8 +36,10 @@ internal sealed class FailoverTracker(string localNode, IEventSink events)
                         recovered.Select(c => c.Resource).ToList()));
                 }
                 foreach (var c in recovered)
-                    events.Publish(new FailoverResourceMoved(now, localNode, c.Resource, c.Origin ?? LostNodeRan(status, c.Resource),
-                        c.Blocked ? null : c.Destination));
+                {
+                    var move = (c.Resource, c.Origin ?? LostNodeRan(status, c.Resource), c.Blocked ? null : c.Destination);
+                    if (_reported.Add(move)) events.Publish(new FailoverResourceMoved(now, localNode, move.Item1, move.Item2, move.Item3));
+                }
                 _unplaced |= recovered.Any(c => c.Blocked || c.Destination is null);
             }
         }
@@ -43,6 +47,7 @@ internal sealed class FailoverTracker(string localNode, IEventSink events)
         {
             events.Publish(new FailoverCompleted(now, localNode, !_unplaced, now - started));
             _startedAt = null;
+            _reported.Clear();
         }
     }
 

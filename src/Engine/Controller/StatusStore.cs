@@ -157,6 +157,18 @@ public sealed class StatusStore
     }
 
     /// <summary>
+    /// The node is shutting down cleanly: once it leaves it is expected down (offline, not unclean). Its history is
+    /// kept, but the scheduler reads no history of a cleanly offline node; if it rejoins, it starts afresh anyway.
+    /// </summary>
+    public bool Apply(NodeLeaving l)
+    {
+        ArgumentNullException.ThrowIfNull(l);
+        if (!_nodes.TryGetValue(l.Node, out var e) || e.Expected == JoinDown) return false;
+        e.Expected = JoinDown;
+        return Touch(true);
+    }
+
+    /// <summary>
     /// Fencing confirmed: the node is cleanly down and nothing runs there. If it has already rejoined (a fast
     /// reboot), it stays a member; only its history, which predates the reboot, is dropped.
     /// </summary>

@@ -174,6 +174,9 @@ public sealed class TransitionEngine
                 _fenceFailures.Remove(f.Target);
                 OnNodeFenced(f);
                 break;
+            case NodeLeaving l:
+                Status.Apply(l);
+                break;
             case FailCountsCleared c:
                 if (Status.Apply(c)) Trigger($"fail count of {c.ResourceId ?? "all resources"} on {c.Node} cleared");
                 break;

@@ -61,6 +61,7 @@ public sealed record ClusterProperties(ImmutableSortedDictionary<string, string>
     public bool StopAllResources => Attributes.IsTrue(Get("stop-all-resources"));
     public bool StopOrphanResources => Attributes.IsTrue(Get("stop-orphan-resources"));
     public TimeSpan StonithTimeout => Duration.TryParse(Get("stonith-timeout"), out var t) ? t : TimeSpan.FromSeconds(60);
+    public TimeSpan ShutdownEscalation => Duration.TryParse(Get("shutdown-escalation"), out var t) ? t : TimeSpan.FromMinutes(20);
     public TimeSpan ClusterRecheckInterval => Duration.TryParse(Get("cluster-recheck-interval"), out var t) ? t : TimeSpan.FromMinutes(15);
     public Score DefaultResourceStickiness => Score.TryParse(Get("default-resource-stickiness"), out var s) ? s : Score.Zero;
     public string StonithAction => Get("stonith-action") == "poweroff" ? "off" : Get("stonith-action");

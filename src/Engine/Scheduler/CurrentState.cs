@@ -22,6 +22,12 @@ public sealed record CurrentState(
     bool SymmetricCluster)
 {
     /// <summary>
+    /// Until when (exclusive) unpacking the same configuration and status gives this same state as time passes: the
+    /// earliest failure-timeout expiry it depends on; null when it does not depend on the time at all.
+    /// </summary>
+    public DateTimeOffset? StableUntil { get; init; }
+
+    /// <summary>
     /// Unpacks the input as <see cref="Scheduler.Schedule"/> does, without planning. Unlike Schedule it accepts
     /// every configuration (promotable clones included): showing where things run needs no placement logic.
     /// </summary>
@@ -63,7 +69,10 @@ public sealed record CurrentState(
             n.FenceReason,
             RunsResources: active.Contains(n.Name),
             HistoryRead: historyRead.Contains(n.Name))).ToImmutableArray();
-        return new CurrentState(nodes, resources.ToImmutable(), collections.ToImmutable(), ws.SymmetricCluster);
+        return new CurrentState(nodes, resources.ToImmutable(), collections.ToImmutable(), ws.SymmetricCluster)
+        {
+            StableUntil = ws.StableUntil,
+        };
     }
 
     public NodeCondition? FindNode(string name) => Nodes.FirstOrDefault(n => n.Name == name);

@@ -31,14 +31,19 @@ internal static class FailureExpiry
         if (count <= 0) return count;
         var timeout = Timeout(p);
         if (timeout <= TimeSpan.Zero || node.LastFailure(p.HistoryId) is not { } last) return count;
-        return ws.Input.Now > last + timeout ? 0 : count;
+        var expires = last + timeout;
+        // "Later than" flips one tick after the expiry instant.
+        ws.NoteTimeBoundary(expires.AddTicks(1));
+        return ws.Input.Now > expires ? 0 : count;
     }
 
     /// <summary>What an operation's age means for the resource on a node.</summary>
     public static OperationAge Age(WorkingSet ws, PrimitiveNode p, NodeInfo node, OperationRecord op)
     {
         var timeout = Timeout(p);
-        if (timeout <= TimeSpan.Zero || op.LastRcChange is not { } ran || ws.Input.Now < ran + timeout) return OperationAge.Current;
+        if (timeout <= TimeSpan.Zero || op.LastRcChange is not { } ran) return OperationAge.Current;
+        ws.NoteTimeBoundary(ran + timeout);
+        if (ws.Input.Now < ran + timeout) return OperationAge.Current;
         var raw = node.State is null ? 0 : node.FailCount(p.HistoryId).Value;
         if (raw <= 0) return OperationAge.Expired;
         // An old operation with a still-counting fail count is not expired: the failure it belongs to is recent.

@@ -234,6 +234,18 @@ internal sealed class WorkingSet(SchedulerInput input)
     public SchedulerInput Input { get; } = input;
     public ClusterConfig Config => Input.Config;
 
+    /// <summary>
+    /// The earliest "now" at which a time comparison made during this run (failure-timeout expiry) would come out
+    /// differently; null while nothing compared against the clock. Lets readers reuse an unpacked state until then.
+    /// </summary>
+    public DateTimeOffset? StableUntil { get; private set; }
+
+    /// <summary>A comparison against "now" changes its outcome at <paramref name="at"/>; instants already passed change nothing.</summary>
+    public void NoteTimeBoundary(DateTimeOffset at)
+    {
+        if (at > Input.Now && (StableUntil is null || at < StableUntil)) StableUntil = at;
+    }
+
     // ClusterConfig's Find* scan their lists; a run looks definitions up once per history entry (resources x
     // nodes), which made large clusters quadratic. The input never changes during a run, so index it once.
     private Dictionary<string, Primitive>? primitiveIndex;

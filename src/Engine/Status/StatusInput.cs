@@ -20,6 +20,9 @@ public sealed record StatusInput(
 {
     /// <summary>The DC's software version, as crm_mon prints it after the DC's name; null prints "unknown".</summary>
     public string? DcVersion { get; init; }
+
+    /// <summary>Fencing that failed and has not succeeded since, per target (this node's fencing history).</summary>
+    public IReadOnlyList<FailedFencing> FailedFencing { get; init; } = [];
 }
 
 /// <summary>A resource operation dispatched to an executor and not yet reported back.</summary>
@@ -30,3 +33,6 @@ public sealed record InFlightAction(string Resource, string Operation, string No
 /// <param name="Action">"reboot", "off" or "on".</param>
 /// <param name="Origin">The node that asked for it.</param>
 public sealed record PendingFencing(string Target, string Action, string Origin, DateTimeOffset StartedAt);
+
+/// <summary>The last failed fencing of Target with no success after it; Reason is the fencer's explanation.</summary>
+public sealed record FailedFencing(string Target, string Action, string Origin, string Reason, DateTimeOffset FailedAt);

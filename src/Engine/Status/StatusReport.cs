@@ -41,6 +41,9 @@ public sealed record StatusReport(
     public int DisabledInstances => Resources.Count(r => r.Disabled);
 
     public int BlockedInstances => Resources.Count(r => r.Blocked);
+
+    /// <summary>crm_mon's "Failed Fencing Actions".</summary>
+    public ImmutableArray<FailedFencing> FailedFencing { get; init; } = [];
 }
 
 /// <summary>A node. State is crm_mon's word for it: "online", "OFFLINE", "standby", "standby (on-fail)",

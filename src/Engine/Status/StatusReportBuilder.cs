@@ -47,7 +47,7 @@ internal static class StatusReportBuilder
             collections,
             failed,
             [.. input.ActionsInFlight],
-            [.. input.PendingFencing]);
+            [.. input.PendingFencing]) { FailedFencing = [.. input.FailedFencing] };
     }
 
     /// <summary>crm_mon's node_text_status: the first condition that applies wins.</summary>

@@ -28,6 +28,13 @@ public static class StatusText
             w.Header(0, "Failed Resource Actions");
             foreach (var f in report.FailedActions) w.Item(1, failureDetail ? FailureDetail(f, report) : FailureSentence(f, report));
         }
+        if (report.FailedFencing.Length > 0)
+        {
+            w.Blank();
+            w.Header(0, "Failed Fencing Actions");
+            foreach (var f in report.FailedFencing)
+                w.Item(1, $"{FenceActionText(f.Action)} of {f.Target} failed ({f.Reason}): client=haapi, origin={f.Origin}, last-failed='{Time(f.FailedAt, report)}'");
+        }
         if (report.PendingFencing.Length > 0)
         {
             w.Blank();

@@ -19,32 +19,45 @@ public static class HaClusterMetrics
 
     private const int Infinity = 1_000_000;
 
-    public static void Write(ClusterSnapshot snapshot, PrometheusTextWriter writer)
+    public static void Write(ClusterSnapshot snapshot, PrometheusTextWriter writer) => Write(snapshot, writer, null);
+
+    /// <summary>
+    /// With a cache, the collectors' families of a snapshot already rendered are written again as they are; the
+    /// scrape durations then measure this scrape's work, as they would for the exporter.
+    /// </summary>
+    public static void Write(ClusterSnapshot snapshot, PrometheusTextWriter writer, HaClusterMetricsCache? cache)
     {
-        var pacemakerTime = Stopwatch.StartNew();
-        WritePacemaker(snapshot, writer);
-        pacemakerTime.Stop();
-
-        var corosyncTime = Stopwatch.StartNew();
-        WriteCorosync(snapshot, writer);
-        corosyncTime.Stop();
-
-        var sbdTime = Stopwatch.StartNew();
+        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(writer);
+        var cached = cache?.Find(snapshot);
+        var keep = cache is not null && cached is null;
+        var pacemaker = Collect(snapshot, writer, WritePacemaker, cached?.Pacemaker, keep, out var pacemakerTime);
+        var corosync = Collect(snapshot, writer, WriteCorosync, cached?.Corosync, keep, out var corosyncTime);
         var haveSbd = !snapshot.SbdDevices.IsDefaultOrEmpty;
-        if (haveSbd) WriteSbd(snapshot, writer);
-        sbdTime.Stop();
-
-        var collectors = new List<(string Name, TimeSpan Duration)>
-        {
-            ("pacemaker", pacemakerTime.Elapsed),
-            ("corosync", corosyncTime.Elapsed),
-        };
-        if (haveSbd) collectors.Add(("sbd", sbdTime.Elapsed));
+        var sbdTime = TimeSpan.Zero;
+        var sbd = haveSbd ? Collect(snapshot, writer, WriteSbd, cached?.Sbd, keep, out sbdTime) : null;
+        if (keep) cache!.Keep(new HaClusterMetricsCache.Collectors(snapshot, pacemaker!, corosync!, sbd));
 
         writer.BeginFamily("ha_cluster_scrape_duration_seconds", MetricType.Gauge, "Duration of a collector scrape.");
-        foreach (var (name, duration) in collectors) writer.Sample(duration.TotalSeconds, ("collector", name));
+        writer.Sample(pacemakerTime.TotalSeconds, ("collector", "pacemaker"));
+        writer.Sample(corosyncTime.TotalSeconds, ("collector", "corosync"));
+        if (haveSbd) writer.Sample(sbdTime.TotalSeconds, ("collector", "sbd"));
         writer.BeginFamily("ha_cluster_scrape_success", MetricType.Gauge, "Whether a collector succeeded.");
-        foreach (var (name, _) in collectors) writer.Sample(1, ("collector", name));
+        writer.Sample(1, ("collector", "pacemaker"));
+        writer.Sample(1, ("collector", "corosync"));
+        if (haveSbd) writer.Sample(1, ("collector", "sbd"));
+    }
+
+    /// <summary>One collector's families: written again from the cache, rendered to keep, or written directly.</summary>
+    private static RenderedFamilies? Collect(ClusterSnapshot snapshot, PrometheusTextWriter writer,
+        Action<ClusterSnapshot, PrometheusTextWriter> collector, RenderedFamilies? cached, bool keep, out TimeSpan elapsed)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var rendered = cached ?? (keep ? PrometheusTextWriter.Render(w => collector(snapshot, w)) : null);
+        if (rendered is not null) writer.Write(rendered);
+        else collector(snapshot, writer);
+        elapsed = Stopwatch.GetElapsedTime(start);
+        return rendered;
     }
 
     private static void WritePacemaker(ClusterSnapshot s, PrometheusTextWriter w)
@@ -53,10 +66,11 @@ public static class HaClusterMetrics
             "The status of each node in the cluster; 1 means the node is in that status, 0 otherwise");
         foreach (var node in s.Nodes)
         {
-            bool[] flags = [node.Online, node.Standby, node.StandbyOnFail, node.Maintenance, node.Pending, node.Unclean,
-                node.Shutdown, node.ExpectedUp, node.IsDc];
+            // A span target keeps the flags on the stack: no array per node.
+            ReadOnlySpan<bool> nodeFlags = [node.Online, node.Standby, node.StandbyOnFail, node.Maintenance, node.Pending,
+                node.Unclean, node.Shutdown, node.ExpectedUp, node.IsDc];
             for (var i = 0; i < NodeStatuses.Length; i++)
-                w.Sample(flags[i] ? 1 : 0, ("node", node.Name), ("status", NodeStatuses[i]), ("type", NodeTypeName(node.Type)));
+                w.Sample(nodeFlags[i] ? 1 : 0, ("node", node.Name), ("status", NodeStatuses[i]), ("type", NodeTypeName(node.Type)));
         }
 
         w.BeginFamily("ha_cluster_pacemaker_node_attributes", MetricType.Gauge,
@@ -68,14 +82,15 @@ public static class HaClusterMetrics
             "The status of each resource in the cluster; 1 means the resource is in that status, 0 otherwise");
         foreach (var r in s.Resources)
         {
-            bool[] flags = [r.Active, r.Orphaned, r.Blocked, r.Failed, r.FailureIgnored];
+            ReadOnlySpan<bool> resourceFlags = [r.Active, r.Orphaned, r.Blocked, r.Failed, r.FailureIgnored];
+            var role = RoleLabel(r.Role);
             for (var i = 0; i < ResourceStatuses.Length; i++)
             {
                 // Anonymous clone instances share an id; the writer drops the repeated stopped ones (exporter issue #193).
-                w.Sample(flags[i] ? 1 : 0,
+                w.Sample(resourceFlags[i] ? 1 : 0,
                     ("agent", r.Agent), ("clone", r.CloneId ?? ""), ("group", r.GroupId ?? ""),
                     ("managed", r.Managed ? "true" : "false"), ("node", r.Node ?? ""), ("resource", r.Id),
-                    ("role", r.Role.ToLowerInvariant()), ("status", ResourceStatuses[i]));
+                    ("role", role), ("status", ResourceStatuses[i]));
             }
         }
 
@@ -148,6 +163,16 @@ public static class HaClusterMetrics
             w.Sample(d.MsgwaitTimeoutSeconds, ("device", d.Device), ("type", "msgwait"));
         }
     }
+
+    // The roles crm_mon names map to constants; only an unexpected one costs a new string.
+    private static string RoleLabel(string role) => role switch
+    {
+        "Started" => "started",
+        "Stopped" => "stopped",
+        "Promoted" => "promoted",
+        "Unpromoted" => "unpromoted",
+        _ => role.ToLowerInvariant(),
+    };
 
     private static string NodeTypeName(ClusterNodeType type) => type switch
     {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace HaApi.Integrations.Prometheus;
 
@@ -21,9 +20,21 @@ public sealed class PrometheusTextWriter(TextWriter output)
 {
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
+    private static readonly System.Buffers.SearchValues<char> LabelEscapes = System.Buffers.SearchValues.Create("\\\"\n");
+
+    // Bound on the spare render buffers kept between renders (see Render).
+    private const int MaxSpareBytes = 16 * 1024 * 1024;
+    private static System.Buffers.ArrayBufferWriter<byte>? s_spareText;
+    private static SeriesKeySet? s_spareSeries;
+
     private readonly HashSet<string> _families = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _seriesOfFamily = new(StringComparer.Ordinal);
-    private readonly StringBuilder _line = new();
+    // Families in the order begun, for Render.
+    private readonly List<string> _familyOrder = [];
+
+    private SeriesKeySet _seriesOfFamily = new();
+    // The sample being written: its series part doubles as the duplicate-check key, so a sample costs no string.
+    private char[] _line = new char[256];
+    private int _length;
     private string? _family;
     private MetricType _type;
 
@@ -34,6 +45,7 @@ public sealed class PrometheusTextWriter(TextWriter output)
     {
         if (!IsValidMetricName(name)) throw new ArgumentException($"'{name}' is not a valid Prometheus metric name.", nameof(name));
         if (!_families.Add(name)) throw new InvalidOperationException($"Metric family '{name}' was already written; a family must be contiguous.");
+        _familyOrder.Add(name);
         _family = name;
         _type = type;
         _seriesOfFamily.Clear();
@@ -47,6 +59,43 @@ public sealed class PrometheusTextWriter(TextWriter output)
         output.Write(' ');
         output.Write(TypeName(type));
         output.Write('\n');
+    }
+
+    /// <summary>
+    /// Writes families rendered earlier (see <see cref="Render"/>) as they are. Their names count as written, so the
+    /// families that follow are still checked against them; samples need a new BeginFamily afterwards.
+    /// </summary>
+    internal void Write(RenderedFamilies rendered)
+    {
+        foreach (var name in rendered.Names)
+            if (!_families.Add(name)) throw new InvalidOperationException($"Metric family '{name}' was already written; a family must be contiguous.");
+        _familyOrder.AddRange(rendered.Names);
+        _family = null;
+        if (output is Utf8BufferTextWriter utf8) utf8.WriteUtf8(rendered.Utf8);
+        else output.Write(System.Text.Encoding.UTF8.GetString(rendered.Utf8));
+        DuplicatesSkipped += rendered.DuplicatesSkipped;
+    }
+
+    /// <summary>The text a writer produces for <paramref name="write"/>, kept to be written again unchanged.</summary>
+    internal static RenderedFamilies Render(Action<PrometheusTextWriter> write)
+    {
+        // A large cluster's render needs megabytes of working buffers; one spare set is kept for the next render
+        // (the next change of the cluster) rather than grown anew every time. Concurrent renders make their own.
+        var bytes = Interlocked.Exchange(ref s_spareText, null) ?? new System.Buffers.ArrayBufferWriter<byte>(64 * 1024);
+        var series = Interlocked.Exchange(ref s_spareSeries, null) ?? new SeriesKeySet();
+        try
+        {
+            var writer = new PrometheusTextWriter(new Utf8BufferTextWriter(bytes)) { _seriesOfFamily = series };
+            write(writer);
+            return new RenderedFamilies([.. writer._familyOrder], bytes.WrittenSpan.ToArray(), writer.DuplicatesSkipped);
+        }
+        finally
+        {
+            bytes.ResetWrittenCount();
+            series.Clear();
+            if (bytes.Capacity <= MaxSpareBytes) s_spareText = bytes;
+            if (series.RetainedBytes <= MaxSpareBytes) s_spareSeries = series;
+        }
     }
 
     /// <summary>One sample of the current family (plain counter or gauge).</summary>
@@ -78,33 +127,74 @@ public sealed class PrometheusTextWriter(TextWriter output)
 
     private void WriteSample(string name, ReadOnlySpan<(string Name, string Value)> labels, (string Name, string Value) extra, double value)
     {
-        _line.Clear();
-        _line.Append(name);
+        _length = 0;
+        Append(name);
         var count = 0;
         foreach (var (labelName, labelValue) in labels)
             AppendLabel(labelName, labelValue, count++);
         if (extra.Name is not null) AppendLabel(extra.Name, extra.Value, count++);
-        if (count > 0) _line.Append('}');
-        if (!_seriesOfFamily.Add(_line.ToString()))
+        if (count > 0) Append('}');
+        if (!_seriesOfFamily.Add(_line.AsSpan(0, _length)))
         {
             DuplicatesSkipped++;
             return;
         }
-        _line.Append(' ');
-        _line.Append(FormatValue(value));
-        _line.Append('\n');
-        output.Write(_line);
+        Append(' ');
+        AppendValue(value);
+        Append('\n');
+        output.Write(_line.AsSpan(0, _length));
     }
 
     private void AppendLabel(string name, string value, int index)
     {
         if (!IsValidLabelName(name)) throw new ArgumentException($"'{name}' is not a valid Prometheus label name.", nameof(name));
-        _line.Append(index == 0 ? '{' : ',');
-        _line.Append(name);
-        _line.Append("=\"");
-        AppendEscapedLabelValue(_line, value);
-        _line.Append('"');
+        Append(index == 0 ? '{' : ',');
+        Append(name);
+        Append("=\"");
+        // Label values rarely need escaping: copy them whole unless they do.
+        if (value.AsSpan().IndexOfAny(LabelEscapes) < 0) Append(value);
+        else
+        {
+            foreach (var c in value)
+            {
+                switch (c)
+                {
+                    case '\\': Append(@"\\"); break;
+                    case '"': Append("\\\""); break;
+                    case '\n': Append(@"\n"); break;
+                    default: Append(c); break;
+                }
+            }
+        }
+        Append('"');
     }
+
+    private void AppendValue(double value)
+    {
+        if (!double.IsFinite(value))
+        {
+            Append(FormatValue(value));
+            return;
+        }
+        int written;
+        while (!value.TryFormat(_line.AsSpan(_length), out written, "R", CultureInfo.InvariantCulture)) Grow(32);
+        _length += written;
+    }
+
+    private void Append(char c)
+    {
+        if (_length == _line.Length) Grow(1);
+        _line[_length++] = c;
+    }
+
+    private void Append(string text)
+    {
+        if (_length + text.Length > _line.Length) Grow(text.Length);
+        text.CopyTo(_line.AsSpan(_length));
+        _length += text.Length;
+    }
+
+    private void Grow(int atLeast) => Array.Resize(ref _line, Math.Max(_line.Length * 2, _length + atLeast));
 
     /// <summary>Go-compatible float text: +Inf, -Inf, NaN, otherwise the shortest round-trip form.</summary>
     public static string FormatValue(double value) =>
@@ -112,21 +202,6 @@ public sealed class PrometheusTextWriter(TextWriter output)
         : double.IsNegativeInfinity(value) ? "-Inf"
         : double.IsNaN(value) ? "NaN"
         : value.ToString("R", CultureInfo.InvariantCulture);
-
-    /// <summary>Label values escape backslash, double quote and line feed.</summary>
-    public static void AppendEscapedLabelValue(StringBuilder sb, string value)
-    {
-        foreach (var c in value)
-        {
-            switch (c)
-            {
-                case '\\': sb.Append(@"\\"); break;
-                case '"': sb.Append("\\\""); break;
-                case '\n': sb.Append(@"\n"); break;
-                default: sb.Append(c); break;
-            }
-        }
-    }
 
     /// <summary>HELP text escapes backslash and line feed only.</summary>
     public static string EscapeHelp(string help) => help.Replace(@"\", @"\\").Replace("\n", @"\n");
@@ -155,3 +230,6 @@ public sealed class PrometheusTextWriter(TextWriter output)
         _ => "untyped",
     };
 }
+
+/// <summary>Complete metric families as UTF-8 exposition text, with their names (each written once per document).</summary>
+internal sealed record RenderedFamilies(System.Collections.Immutable.ImmutableArray<string> Names, byte[] Utf8, int DuplicatesSkipped);

@@ -77,4 +77,24 @@ public sealed class FailoverTrackerTests
         Assert.Equal(["ip node1 -> node2"], sink.Events.OfType<FailoverResourceMoved>().Select(m => $"{m.Resource} {m.From} -> {m.To}"));
         Assert.True(Assert.IsType<FailoverCompleted>(sink.Events[^1]).Succeeded);
     }
+
+    [Fact]
+    public void Transitions_repeated_while_fencing_is_retried_report_each_move_once_per_failover()
+    {
+        var sink = new Recorder();
+        var tracker = new FailoverTracker("node2", sink);
+        var lost = Status(("node1", false), ("node2", true), ("node3", true));
+
+        tracker.Observe(Record(1, TransitionOutcome.Aborted, Change(ChangeVerb.Move, "ip", "node1", "node2")), lost, T0);
+        tracker.Observe(Record(2, TransitionOutcome.Aborted, Change(ChangeVerb.Move, "ip", "node1", "node2")), lost, T0.AddSeconds(5));
+        // The plan changes: that is news.
+        tracker.Observe(Record(3, TransitionOutcome.InProgress, Change(ChangeVerb.Move, "ip", "node1", "node3")), lost, T0.AddSeconds(10));
+        tracker.Observe(Record(3, TransitionOutcome.Complete, Change(ChangeVerb.Move, "ip", "node1", "node3")), lost, T0.AddSeconds(11));
+        // A later fail-over of the same resource along the same path is reported again.
+        tracker.Observe(Record(4, TransitionOutcome.Complete, Change(ChangeVerb.Move, "ip", "node1", "node2")), lost, T0.AddSeconds(60));
+
+        Assert.Equal(["ip node1 -> node2", "ip node1 -> node3", "ip node1 -> node2"],
+            sink.Events.OfType<FailoverResourceMoved>().Select(m => $"{m.Resource} {m.From} -> {m.To}"));
+        Assert.Equal(2, sink.Events.OfType<FailoverStarted>().Count());
+    }
 }

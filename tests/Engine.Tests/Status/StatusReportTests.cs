@@ -129,6 +129,23 @@ public sealed class StatusReportTests
     }
 
     [Fact]
+    public void A_failed_fencing_is_listed_with_its_reason_before_the_pending_one()
+    {
+        var config = Configuration([Node("node1", 1), Node("node2", 2)], [Primitive("vip")]);
+        var input = new StatusInput(config, new ClusterStatus([Member("node1", "1", []), Member("node2", "2", [])]), true, "node1", "node1", Now, [],
+            [new PendingFencing("node2", "reboot", "node1", Now.AddSeconds(-1))])
+        {
+            FailedFencing = [new FailedFencing("node2", "off", "node1", "fencing node2 (off) failed: script exited 1", Now.AddSeconds(-30))],
+        };
+
+        var lines = Lines(StatusReport.Build(input));
+
+        Assert.Equal(["Failed Fencing Actions:",
+            "  * turn off of node2 failed (fencing node2 (off) failed: script exited 1): client=haapi, origin=node1, last-failed='Thu Nov 26 11:59:30 2026'",
+            "", "Pending Fencing Actions:", "  * reboot of node2 pending: client=haapi, origin=node1", ""], lines[^6..]);
+    }
+
+    [Fact]
     public void Clone_instances_in_a_plain_state_are_summarised_per_role_and_the_rest_of_the_nodes_as_stopped()
     {
         var config = Configuration([Node("node1", 1), Node("node2", 2), Node("node3", 3)], [Primitive("ping", "ping")],

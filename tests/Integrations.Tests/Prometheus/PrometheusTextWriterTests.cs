@@ -76,6 +76,28 @@ public class PrometheusTextWriterTests
     }
 
     [Fact]
+    public void Duplicates_are_caught_among_thousands_of_series_and_forgotten_with_the_family()
+    {
+        var writer = default(PrometheusTextWriter);
+        var output = Write(w =>
+        {
+            writer = w;
+            w.BeginFamily("r", MetricType.Gauge, "h");
+            for (var i = 0; i < 5000; i++) w.Sample(i, ("resource", $"rsc{i}"), ("node", $"node{i % 3}"));
+            for (var i = 0; i < 5000; i += 7) w.Sample(-1, ("resource", $"rsc{i}"), ("node", $"node{i % 3}"));
+            w.BeginFamily("s", MetricType.Gauge, "h");
+            w.Sample(1, ("resource", "rsc0"), ("node", "node0"));
+        });
+
+        var lines = output.Split('\n');
+        Assert.Equal(5000, lines.Count(l => l.StartsWith("r{", StringComparison.Ordinal)));
+        Assert.Contains("r{resource=\"rsc4998\",node=\"node0\"} 4998", lines);
+        Assert.DoesNotContain(lines, l => l.EndsWith(" -1", StringComparison.Ordinal));
+        Assert.Equal(715, writer!.DuplicatesSkipped);
+        Assert.Contains("s{resource=\"rsc0\",node=\"node0\"} 1", lines);
+    }
+
+    [Fact]
     public void Invalid_names_and_split_families_are_programming_errors()
     {
         Assert.Throws<ArgumentException>(() => Write(w => w.BeginFamily("1bad", MetricType.Gauge, "h")));
