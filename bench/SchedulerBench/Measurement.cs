@@ -2,8 +2,10 @@ using System.Diagnostics;
 
 namespace HaApi.Bench.Scheduler;
 
-/// <summary>Wall-clock times (ms) and bytes allocated on this thread for repeated runs of one piece of work.</summary>
-public sealed record Measurement(double MinMs, double MedianMs, double MaxMs, double AllocatedMb, int Iterations)
+/// <summary>Wall-clock times (ms), process CPU time (ms, all threads, GC included) and bytes allocated on this thread
+/// for repeated runs of one piece of work. On a machine shared with other work, wall time mostly measures waiting for a
+/// core; the CPU time is what the work itself costs.</summary>
+public sealed record Measurement(double MinMs, double MedianMs, double MaxMs, double MedianCpuMs, double AllocatedMb, int Iterations, string Collections)
 {
     /// <summary>A warm-up slower than this cuts the timed runs to one, so a pathological case still finishes.</summary>
     public static readonly TimeSpan SlowWarmUp = TimeSpan.FromSeconds(10);
@@ -14,17 +16,33 @@ public sealed record Measurement(double MinMs, double MedianMs, double MaxMs, do
         var result = work();
         if (warm.Elapsed > SlowWarmUp) iterations = 1;
         var times = new double[iterations];
+        var cpu = new double[iterations];
+        // Garbage collections during the timed runs, per generation (a gen1 count includes gen2, gen0 both).
+        var collections = new int[3];
+        var process = Process.GetCurrentProcess();
         long allocated = 0;
         for (var i = 0; i < iterations; i++)
         {
+            // Each run starts with a clean heap, as a controller's runs (seconds apart) do: the garbage of the
+            // previous run is not charged to this one. Collections the run itself causes still count.
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
             var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var g = 0; g < 3; g++) collections[g] -= GC.CollectionCount(g);
+            process.Refresh();
+            var cpuBefore = process.TotalProcessorTime;
             var sw = Stopwatch.StartNew();
             result = work();
             sw.Stop();
+            process.Refresh();
+            cpu[i] = (process.TotalProcessorTime - cpuBefore).TotalMilliseconds;
             allocated += GC.GetAllocatedBytesForCurrentThread() - before;
+            for (var g = 0; g < 3; g++) collections[g] += GC.CollectionCount(g);
             times[i] = sw.Elapsed.TotalMilliseconds;
         }
         Array.Sort(times);
-        return (new Measurement(times[0], times[iterations / 2], times[^1], allocated / (double)iterations / (1024 * 1024), iterations), result);
+        Array.Sort(cpu);
+        return (new Measurement(times[0], times[iterations / 2], times[^1], cpu[iterations / 2], allocated / (double)iterations / (1024 * 1024), iterations,
+            string.Join("/", collections.Select(c => (c / (double)iterations).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)))), result);
     }
 }

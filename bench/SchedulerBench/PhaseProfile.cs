@@ -17,15 +17,18 @@ public static class PhaseProfile
         "AssignmentPhase", "FencingPhase", "ActionsPhase", "OrderingPhase", "PropagationPhase", "SummaryPhase",
     ];
 
-    public static (IReadOnlyList<(string Phase, double Ms)> Times, Transition Result) Run(SchedulerInput input)
+    public static (IReadOnlyList<(string Phase, double Ms, double CpuMs)> Times, Transition Result) Run(SchedulerInput input)
     {
         var assembly = typeof(HaApi.Engine.Scheduler.Scheduler).Assembly;
         var ns = typeof(HaApi.Engine.Scheduler.Scheduler).Namespace;
         var wsType = assembly.GetType($"{ns}.WorkingSet", throwOnError: true)!;
-        var times = new List<(string, double)>();
+        var times = new List<(string, double, double)>();
+        var process = Process.GetCurrentProcess();
+        process.Refresh();
+        var cpu = process.TotalProcessorTime;
         var sw = Stopwatch.StartNew();
         var ws = Activator.CreateInstance(wsType, BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic, null, [input], null)!;
-        times.Add(("WorkingSet (constructor)", sw.Elapsed.TotalMilliseconds));
+        times.Add(("WorkingSet (constructor)", sw.Elapsed.TotalMilliseconds, CpuSince(process, ref cpu)));
         Transition? result = null;
         foreach (var name in Phases)
         {
@@ -34,10 +37,21 @@ public static class PhaseProfile
                 ?? throw new MissingMethodException(name, "Run");
             object?[] args = run.GetParameters()[0].ParameterType == wsType ? [ws] : [input.Config];
             sw.Restart();
+            process.Refresh();
+            cpu = process.TotalProcessorTime;
             var value = run.Invoke(null, args);
-            times.Add((name, sw.Elapsed.TotalMilliseconds));
+            times.Add((name, sw.Elapsed.TotalMilliseconds, CpuSince(process, ref cpu)));
             if (value is Transition t) result = t;
         }
         return (times, result ?? throw new InvalidOperationException("SummaryPhase returned no transition"));
+    }
+
+    private static double CpuSince(Process process, ref TimeSpan since)
+    {
+        process.Refresh();
+        var now = process.TotalProcessorTime;
+        var ms = (now - since).TotalMilliseconds;
+        since = now;
+        return ms;
     }
 }

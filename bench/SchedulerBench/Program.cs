@@ -26,9 +26,9 @@ Console.WriteLine();
 var haapi = HaApiRuns(options.Primitives, options.Nodes, options.Iterations, profile: true);
 Console.WriteLine();
 Console.WriteLine($"HaApi, {options.Primitives} primitives ({(options.Primitives + 4) / 5} groups) x {options.Nodes} nodes, {options.Iterations} iterations after 1 warm-up:");
-Console.WriteLine($"{"case",-14} {"actions",8} {"changes",8} {"runs",5} {"min ms",9} {"median ms",10} {"max ms",9} {"alloc MB",9}");
+Console.WriteLine($"{"case",-14} {"actions",8} {"changes",8} {"runs",5} {"min ms",9} {"median ms",10} {"max ms",9} {"CPU ms",8} {"alloc MB",9} {"GCs 0/1/2 per run",18}");
 foreach (var (scenario, actions, changes, m) in haapi)
-    Console.WriteLine($"{scenario,-14} {actions,8} {changes,8} {m.Iterations,5} {m.MinMs,9:F1} {m.MedianMs,10:F1} {m.MaxMs,9:F1} {m.AllocatedMb,9:F1}");
+    Console.WriteLine($"{scenario,-14} {actions,8} {changes,8} {m.Iterations,5} {m.MinMs,9:F1} {m.MedianMs,10:F1} {m.MaxMs,9:F1} {m.MedianCpuMs,8:F0} {m.AllocatedMb,9:F1} {m.Collections,18}");
 if (haapi.Any(r => r.Time.Iterations < options.Iterations))
     Console.WriteLine($"(runs < {options.Iterations}: the warm-up took over {Measurement.SlowWarmUp.TotalSeconds:F0} s, so that case was timed once)");
 
@@ -42,40 +42,32 @@ if (!CrmSimulate.Available)
 CompareWithCrmSimulate(options.CrmSize, options.Nodes, Math.Min(options.Iterations, 3));
 return 0;
 
+static Scenario[] Scenarios() => [Scenario.NoChange, Scenario.NodeFailure(SyntheticCluster.NodeName(1)), Scenario.NodeStandby(SyntheticCluster.NodeName(1))];
+
 List<(string Scenario, int Actions, int Changes, Measurement Time)> HaApiRuns(int primitives, int nodes, int iterations, bool profile)
 {
     var cluster = new SyntheticCluster(primitives, nodes);
-    var (inputs, _) = Prepare(cluster, verbose: true);
+    var placement = Placement(cluster, verbose: true);
     var rows = new List<(string, int, int, Measurement)>();
-    foreach (var (scenario, input, _) in inputs)
+    // One scenario's CIB at a time: a controller holds one status, and three 10,000-primitive CIBs kept alive
+    // together would make every full GC during the timed runs mark ~1 GB that has nothing to do with scheduling.
+    foreach (var scenario in Scenarios())
     {
+        var (input, _) = Build(cluster, placement, scenario, verbose: true);
         var (m, transition) = Measurement.Run(iterations, () => Sched.Schedule(input));
         rows.Add((scenario.Name, transition.Actions.Length, transition.Changes.Length, m));
         if (!profile) continue;
         var (phases, result) = PhaseProfile.Run(input);
         var consistent = result.Actions.Length == transition.Actions.Length && result.Changes.Length == transition.Changes.Length;
         Console.WriteLine($"  phases for '{scenario.Name}'{(consistent ? "" : " (WARNING: phase-by-phase run differs from Scheduler.Schedule; phase list out of date)")}: " +
-                          string.Join(", ", phases.Select(p => $"{p.Phase.Replace("Phase", "")} {p.Ms:F1}")) + " ms");
-        if (scenario == Scenario.NoChange) TimeHistoryLookups(input);
+                          string.Join(", ", phases.Select(p => $"{p.Phase.Replace("Phase", "")} {p.Ms:F1}/{p.CpuMs:F0}")) + " ms (wall/CPU)");
     }
     return rows;
 }
 
-// UnpackHistory looks up each history's primitive with ClusterConfig.FindPrimitive, a linear scan: histories are
-// primitives x nodes, so that alone grows with primitives squared. Timed here on its own to show its share.
-static void TimeHistoryLookups(SchedulerInput input)
-{
-    var sw = Stopwatch.StartNew();
-    var histories = 0;
-    foreach (var state in input.Status.Nodes)
-        foreach (var history in state.Resources)
-            if (input.Config.FindPrimitive(history.ResourceId) is not null) histories++;
-    Console.WriteLine($"    of which ClusterConfig.FindPrimitive once per history ({histories} histories): {sw.Elapsed.TotalMilliseconds:F1} ms");
-}
-
-// Builds the warm CIBs: placement first from a cold cluster (everything probed, nothing running), so that the warm
+// The warm CIBs take their placement from a cold cluster (everything probed, nothing running), so that the warm
 // status holds exactly the scheduler's own placement and "no change" needs no action.
-(List<(Scenario Scenario, SchedulerInput Input, string Xml)> Inputs, Dictionary<string, string> Placement) Prepare(SyntheticCluster cluster, bool verbose)
+Dictionary<string, string> Placement(SyntheticCluster cluster, bool verbose)
 {
     var sw = Stopwatch.StartNew();
     var coldXml = cluster.ToCib(new Dictionary<string, string>(), Scenario.NoChange);
@@ -94,31 +86,31 @@ static void TimeHistoryLookups(SchedulerInput input)
                           $"{placement.Count}/{cluster.Groups} groups placed, {perNode.Min()}..{perNode.Max()} groups per node " +
                           $"({coldXml.Length / (1024 * 1024)} MB of CIB XML; generate+import+schedule {sw.ElapsedMilliseconds} ms)");
     }
-    var victim = SyntheticCluster.NodeName(1);
-    var list = new List<(Scenario, SchedulerInput, string)>();
-    foreach (var scenario in new[] { Scenario.NoChange, Scenario.NodeFailure(victim), Scenario.NodeStandby(victim) })
-    {
-        sw.Restart();
-        var xml = cluster.ToCib(placement, scenario, epoch: 2);
-        var doc = CibImporter.Import(xml);
-        list.Add((scenario, new SchedulerInput(doc.Config, doc.Status, doc.HaveQuorum, now), xml));
-        if (verbose) Console.WriteLine($"  {scenario.Name}: CIB generated and imported by CibImporter.Import in {sw.ElapsedMilliseconds} ms");
-    }
-    return (list, placement);
+    return placement;
+}
+
+(SchedulerInput Input, string Xml) Build(SyntheticCluster cluster, Dictionary<string, string> placement, Scenario scenario, bool verbose)
+{
+    var sw = Stopwatch.StartNew();
+    var xml = cluster.ToCib(placement, scenario, epoch: 2);
+    var doc = CibImporter.Import(xml);
+    if (verbose) Console.WriteLine($"  {scenario.Name}: CIB generated and imported by CibImporter.Import in {sw.ElapsedMilliseconds} ms");
+    return (new SchedulerInput(doc.Config, doc.Status, doc.HaveQuorum, now), xml);
 }
 
 void CompareWithCrmSimulate(int primitives, int nodes, int iterations)
 {
     var cluster = new SyntheticCluster(primitives, nodes);
-    var (inputs, _) = Prepare(cluster, verbose: false);
+    var placement = Placement(cluster, verbose: false);
     var dir = Directory.CreateTempSubdirectory("haapi-schedbench-");
     try
     {
         var shadow = Directory.CreateDirectory(Path.Combine(dir.FullName, "shadow")).FullName;
         Console.WriteLine($"Same CIB through HaApi and crm_simulate -x FILE -S (Pacemaker), {primitives} primitives x {nodes} nodes:");
         Console.WriteLine($"{"case",-14} {"HaApi ms",9} {"HaApi chg",9} {"crm ms",9} {"crm chg",8} {"crm/HaApi",10}");
-        foreach (var (scenario, input, xml) in inputs)
+        foreach (var scenario in Scenarios())
         {
+            var (input, xml) = Build(cluster, placement, scenario, verbose: false);
             var file = Path.Combine(dir.FullName, scenario.Name.Replace(' ', '-') + ".xml");
             File.WriteAllText(file, xml);
             // HAAPI_SCHEDBENCH_KEEP=dir keeps a copy of each CIB for replaying with crm_simulate by hand.

@@ -12,7 +12,16 @@ public enum ResourceClass
 
 public static class ResourceClassNames
 {
-    public static string ToWire(this ResourceClass c) => c.ToString().ToLowerInvariant();
+    // Constant strings: the scheduler compares every history entry's class with its definition's.
+    public static string ToWire(this ResourceClass c) => c switch
+    {
+        ResourceClass.Ocf => "ocf",
+        ResourceClass.Systemd => "systemd",
+        ResourceClass.Lsb => "lsb",
+        ResourceClass.Stonith => "stonith",
+        ResourceClass.Haapi => "haapi",
+        _ => c.ToString().ToLowerInvariant(),
+    };
 
     public static bool TryParse(string? text, out ResourceClass c)
     {

@@ -15,8 +15,9 @@ internal static class ActionsPhase
         CreateProbes(ws);
         foreach (var p in ws.AllPrimitives()) CancelOrphanMonitors(ws, p);
         foreach (var p in ws.AllPrimitives())
-            foreach (var node in p.AgentChangedOn.Concat(p.FailCountExpiredOn).Where(n => n.Online).Distinct())
-                GetOrCreate(ws, p, "clear_failcount", node, optional: false);
+            if (p.AgentChangedOn.Count > 0 || p.FailCountExpiredOn.Count > 0)
+                foreach (var node in p.AgentChangedOn.Concat(p.FailCountExpiredOn).Where(n => n.Online).Distinct())
+                    GetOrCreate(ws, p, "clear_failcount", node, optional: false);
     }
 
     private static void Create(WorkingSet ws, ResourceNode rsc)
@@ -201,7 +202,7 @@ internal static class ActionsPhase
     {
         if (p.AssignedTo is not { } here || needStop || !p.RunningOn.Contains(here) || p.NextRole <= Role.Stopped || p.NextRole != p.Role
             || !p.Managed || ws.MaintenanceMode || here.Maintenance || p.FindAction("start", here) is { Optional: false }) return;
-        var history = ws.Input.Status.Find(here.Name)?.FindResource(p.HistoryId)?.Operations ?? [];
+        var history = here.History(p.HistoryId)?.Operations ?? [];
         foreach (var op in p.Definition.Operations.Where(o => o.Name == "monitor" && o.IsRecurring && o.Enabled && MonitorsRole(o.Role, p.NextRole)))
         {
             // The last failure is kept apart from the monitor's own record: a monitor that failed before a recovery is not running now.

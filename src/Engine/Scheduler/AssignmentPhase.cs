@@ -28,18 +28,20 @@ internal static class AssignmentPhase
     /// already placed, then the resource's current node, then name.</summary>
     public static List<NodeInfo> SortNodes(IEnumerable<NodeInfo> nodes, Func<NodeInfo, int> weight, NodeInfo? preferred)
     {
-        var list = nodes.ToList();
-        int Effective(NodeInfo n) => n.CanRunResources ? weight(n) : -Scores.Inf;
-        list.Sort((a, b) =>
+        // Each node's weight is looked up once, not in every comparison (this runs once per primitive).
+        var entries = nodes.Select(n => (Node: n, Weight: n.CanRunResources ? weight(n) : -Scores.Inf)).ToArray();
+        Array.Sort(entries, (x, y) =>
         {
-            var wa = Effective(a);
-            var wb = Effective(b);
+            var (a, wa) = x;
+            var (b, wb) = y;
             if (wa != wb) return wb.CompareTo(wa);
             if (a.AssignedCount != b.AssignedCount) return a.AssignedCount.CompareTo(b.AssignedCount);
             if (preferred is not null && a == preferred) return -1;
             if (preferred is not null && b == preferred) return 1;
             return string.CompareOrdinal(a.Name, b.Name);
         });
+        var list = new List<NodeInfo>(entries.Length);
+        foreach (var (node, _) in entries) list.Add(node);
         return list;
     }
 

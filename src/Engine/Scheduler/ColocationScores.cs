@@ -76,7 +76,8 @@ internal static class ColocationScores
     {
         if (primaryNode is null && score < 0) return;
         var work = new Dictionary<NodeInfo, int>(dependent.Allowed);
-        foreach (var n in work.Keys.ToList())
+        // The copy has the same keys in the same order; iterating the original leaves the copy free to change.
+        foreach (var n in dependent.Allowed.Keys)
         {
             if (primaryNode is not null && n == primaryNode)
             {
@@ -91,8 +92,12 @@ internal static class ColocationScores
         if (score >= Scores.Inf || score <= -Scores.Inf || AnyAvailable(work)) dependent.Allowed = work;
     }
 
-    public static bool AnyAvailable(Dictionary<NodeInfo, int> nodes) =>
-        nodes.Any(kv => kv.Value >= 0 && kv.Key.CanRunResources);
+    public static bool AnyAvailable(Dictionary<NodeInfo, int> nodes)
+    {
+        foreach (var (node, weight) in nodes)
+            if (weight >= 0 && node.CanRunResources) return true;
+        return false;
+    }
 
     /// <summary>
     /// Pacemaker's merge_weights: a copy of <paramref name="nodes"/> (or of rsc's own scores when null) with
@@ -119,7 +124,7 @@ internal static class ColocationScores
             else
             {
                 work = new Dictionary<NodeInfo, int>(nodes);
-                AddMatching(work, rsc, factor, onlyPositive);
+                AddMatching(work, nodes.Keys, rsc, factor, onlyPositive);
             }
 
             if (AnyAvailable(work))
@@ -144,9 +149,11 @@ internal static class ColocationScores
         }
     }
 
-    private static void AddMatching(Dictionary<NodeInfo, int> work, ResourceNode rsc, float factor, bool onlyPositive)
+    /// <param name="keys">work's keys in work's order (those of the dictionary it was copied from), so that work can
+    /// change while they are enumerated.</param>
+    private static void AddMatching(Dictionary<NodeInfo, int> work, Dictionary<NodeInfo, int>.KeyCollection keys, ResourceNode rsc, float factor, bool onlyPositive)
     {
-        foreach (var node in work.Keys.ToList())
+        foreach (var node in keys)
         {
             // With the default #uname attribute the best matching node is the node itself.
             var score = rsc.Allowed.TryGetValue(node, out var w) && node.CanRunResources ? w : -Scores.Inf;

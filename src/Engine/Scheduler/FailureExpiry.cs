@@ -13,7 +13,9 @@ internal static class FailureExpiry
 {
     /// <summary>The resource's failure-timeout; none when unset, zero, or when failures block the resource
     /// (on-fail=block keeps the failure until an operator clears it).</summary>
-    public static TimeSpan Timeout(PrimitiveNode p)
+    public static TimeSpan Timeout(PrimitiveNode p) => p.FailureTimeout ??= ComputeTimeout(p);
+
+    private static TimeSpan ComputeTimeout(PrimitiveNode p)
     {
         if (!p.Meta.TryGetValue(MetaNames.FailureTimeout, out var text) || !Duration.TryParse(text, out var timeout)) return TimeSpan.Zero;
         if (p.Definition.Operations.Any(o => o.OnFail == OnFail.Block)) return TimeSpan.Zero;
@@ -25,10 +27,10 @@ internal static class FailureExpiry
     public static int EffectiveFailCount(WorkingSet ws, PrimitiveNode p, NodeInfo node)
     {
         if (node.State is null) return 0;
-        var count = node.State.FailCount(p.HistoryId).Value;
+        var count = node.FailCount(p.HistoryId).Value;
         if (count <= 0) return count;
         var timeout = Timeout(p);
-        if (timeout <= TimeSpan.Zero || node.State.LastFailure(p.HistoryId) is not { } last) return count;
+        if (timeout <= TimeSpan.Zero || node.LastFailure(p.HistoryId) is not { } last) return count;
         var expires = last + timeout;
         // "Later than" flips one tick after the expiry instant.
         ws.NoteTimeBoundary(expires.AddTicks(1));
@@ -42,7 +44,7 @@ internal static class FailureExpiry
         if (timeout <= TimeSpan.Zero || op.LastRcChange is not { } ran) return OperationAge.Current;
         ws.NoteTimeBoundary(ran + timeout);
         if (ws.Input.Now < ran + timeout) return OperationAge.Current;
-        var raw = node.State?.FailCount(p.HistoryId).Value ?? 0;
+        var raw = node.State is null ? 0 : node.FailCount(p.HistoryId).Value;
         if (raw <= 0) return OperationAge.Expired;
         // An old operation with a still-counting fail count is not expired: the failure it belongs to is recent.
         return EffectiveFailCount(ws, p, node) == 0 ? OperationAge.ExpiredWithFailCount : OperationAge.Current;

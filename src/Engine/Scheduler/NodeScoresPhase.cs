@@ -15,7 +15,7 @@ internal static class NodeScoresPhase
     {
         foreach (var rsc in ws.ById.Values.Concat(ws.Resources).Distinct())
         {
-            rsc.Allowed = [];
+            rsc.Allowed = ws.SymmetricCluster ? new Dictionary<NodeInfo, int>(ws.Nodes.Count) : [];
             if (ws.SymmetricCluster)
                 foreach (var n in ws.Nodes) rsc.Allowed[n] = 0;
         }
@@ -31,8 +31,9 @@ internal static class NodeScoresPhase
 
         foreach (var top in ws.Resources) ApplyStickiness(ws, top);
 
+        var primitives = ws.AllPrimitives().ToList();
         foreach (var node in ws.Nodes)
-            foreach (var p in ws.AllPrimitives())
+            foreach (var p in primitives)
                 CheckFailureThreshold(ws, p, node);
 
         foreach (var rsc in ws.ById.Values.ToList())

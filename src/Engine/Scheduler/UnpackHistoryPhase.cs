@@ -33,7 +33,8 @@ internal static class UnpackHistoryPhase
         var target = FindTarget(ws, node, history, outcome.Role > Role.Stopped);
         if (target is null) return;
         if (outcome.ClearFailCount) target.FailCountExpiredOn.Add(node);
-        foreach (var interval in outcome.RescheduledMonitors) target.RescheduledMonitors.Add((node, interval));
+        if (outcome.RescheduledMonitors is { } rescheduledMonitors)
+            foreach (var interval in rescheduledMonitors) target.RescheduledMonitors.Add((node, interval));
         // A history whose only entries are expired failures tells nothing about the node: probe it again.
         if (outcome.NothingKnown) return;
         target.ProbedOn.Add(node);
@@ -42,7 +43,7 @@ internal static class UnpackHistoryPhase
         if (target.Parent is CloneNode clone && !clone.Unique)
             foreach (var p in clone.Primitives()) p.ProbedOn.Add(node);
 
-        foreach (var _ in outcome.BannedHere) Ban(target, node, ws);
+        for (var i = 0; i < outcome.BansHere; i++) Ban(target, node, ws);
         if (outcome.Role > Role.Stopped)
         {
             // Nothing is done to resources on a node in maintenance mode.
@@ -83,13 +84,9 @@ internal static class UnpackHistoryPhase
         NodeScoresPhase.AddBan(banned, node);
     }
 
-    private sealed record Outcome(Role Role, FailResponse OnFail, List<NodeInfo> BannedHere)
-    {
-        public OperationRecord? LastStart { get; set; }
-        public bool ClearFailCount { get; set; }
-        public bool NothingKnown { get; set; }
-        public List<TimeSpan> RescheduledMonitors { get; init; } = [];
-    }
+    /// <summary>What one history says (a struct, and lists only when needed: there is one per resource and node).</summary>
+    private readonly record struct Outcome(Role Role, FailResponse OnFail, int BansHere, OperationRecord? LastStart,
+        bool ClearFailCount, bool NothingKnown, List<TimeSpan>? RescheduledMonitors);
 
     /// <summary>A configured primitive the history belongs to (any instance of a clone will do): its meta
     /// attributes decide failure expiry before the exact instance is known.</summary>
@@ -102,12 +99,14 @@ internal static class UnpackHistoryPhase
         var clearFailCount = false;
         var expiredFailures = 0;
         var counted = 0;
-        var rescheduled = new List<TimeSpan>();
+        List<TimeSpan>? rescheduled = null;
         var role = Role.Unknown;
         OperationRecord? lastStart = null;
         var onFail = FailResponse.Ignore;
-        var banned = new List<NodeInfo>();
-        var definition = ws.FindPrimitive(history.ResourceId) ?? ws.FindPrimitive(BaseId(history.ResourceId));
+        var bans = 0;
+        // Only a failure needs the definition (its on-fail), and failure-timeout is the same for every entry.
+        Primitive? Definition() => ws.FindPrimitive(history.ResourceId) ?? ws.FindPrimitive(BaseId(history.ResourceId));
+        var expires = representative is not null && FailureExpiry.Timeout(representative) > TimeSpan.Zero;
 
         // Pending operations (call id -1) sort last, as they are the newest.
         // Histories are nearly always recorded in call order already: sorting only when needed keeps this loop,
@@ -131,16 +130,16 @@ internal static class UnpackHistoryPhase
 
             // A later run of a recurring monitor, or a start, stop, promote or demote (which restart or end the
             // monitors), supersedes an expired failure of that monitor: nothing is left to reschedule.
-            if (op.IsRecurring) rescheduled.Remove(op.Interval);
-            else if (op.Operation is "start" or "stop" or "promote" or "demote" or "migrate_from") rescheduled.Clear();
-            var age = representative is null ? OperationAge.Current : FailureExpiry.Age(ws, representative, node, op);
+            if (op.IsRecurring) rescheduled?.Remove(op.Interval);
+            else if (op.Operation is "start" or "stop" or "promote" or "demote" or "migrate_from") rescheduled?.Clear();
+            var age = expires ? FailureExpiry.Age(ws, representative!, node, op) : OperationAge.Current;
             if (age == OperationAge.ExpiredWithFailCount) clearFailCount = true;
             var expected = op.ExpectedRc ?? (op.IsProbe ? 7 : 0);
             var hardError = op.OpStatus is 5 or 6 or 7 || op.RcCode is 2 or 3 or 4 or 5 or 6;
             if (op.IsProbe && (op.RcCode == 5 || op.OpStatus == 7))
             {
                 // Agent not installed on this node: it cannot be running here and can never run here.
-                banned.Add(node);
+                bans++;
                 if (role == Role.Unknown) role = Role.Stopped;
                 continue;
             }
@@ -194,15 +193,15 @@ internal static class UnpackHistoryPhase
             {
                 // An expired failure is forgotten; a recurring monitor that failed is simply started again.
                 expiredFailures++;
-                if (op.IsRecurring && node.Online && !node.Unclean) rescheduled.Add(op.Interval);
+                if (op.IsRecurring && node.Online && !node.Unclean) (rescheduled ??= []).Add(op.Interval);
                 continue;
             }
             counted++;
 
             // A failure.
-            if (hardError) banned.Add(node);
-            var response = ResponseFor(ws, definition, op);
-            if (op.Operation == "stop") banned.Add(node);
+            if (hardError) bans++;
+            var response = ResponseFor(ws, Definition(), op);
+            if (op.Operation == "stop") bans++;
             if (response > onFail) onFail = response;
             role = op.Operation switch
             {
@@ -211,13 +210,7 @@ internal static class UnpackHistoryPhase
             };
         }
         if (role == Role.Unknown) role = Role.Stopped;
-        return new Outcome(role, onFail, banned)
-        {
-            LastStart = lastStart,
-            ClearFailCount = clearFailCount,
-            NothingKnown = counted == 0 && expiredFailures > 0,
-            RescheduledMonitors = rescheduled,
-        };
+        return new Outcome(role, onFail, bans, lastStart, clearFailCount, NothingKnown: counted == 0 && expiredFailures > 0, rescheduled);
     }
 
     private static int SortKey(OperationRecord op) => op.CallId < 0 ? int.MaxValue : op.CallId;

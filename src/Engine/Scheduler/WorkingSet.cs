@@ -40,6 +40,32 @@ internal sealed class NodeInfo(Node config, int index)
 
     public string? Attribute(string name) => Attributes.TryGetValue(name, out var v) ? v : null;
 
+    // A node records a history for every resource ever probed there, so a linear search per resource would make
+    // looking up every resource's history quadratic; indexed on first use (first entry wins, as a search would).
+    private Dictionary<string, ResourceHistory>? historyIndex;
+
+    /// <summary>The node's recorded history of a resource (by its history id), if any.</summary>
+    public ResourceHistory? History(string resourceId)
+    {
+        if (State is null) return null;
+        if (historyIndex is null)
+        {
+            historyIndex = new Dictionary<string, ResourceHistory>(State.Resources.Length, StringComparer.Ordinal);
+            foreach (var h in State.Resources) historyIndex.TryAdd(h.ResourceId, h);
+        }
+        return historyIndex.GetValueOrDefault(resourceId);
+    }
+
+    // Fail counts are transient attributes named after the resource; scanning them for every resource and node
+    // costs resources x nodes x attributes, so they are grouped by resource once per node (see FailCounts).
+    private FailCounts? failCounts;
+
+    /// <summary>The node's fail count of a resource (by its history id): all its fail-count attributes added.</summary>
+    public Score FailCount(string resourceId) => (failCounts ??= new FailCounts(State)).Count(resourceId);
+
+    /// <summary>The latest of the resource's last-failure attributes on this node.</summary>
+    public DateTimeOffset? LastFailure(string resourceId) => (failCounts ??= new FailCounts(State)).Last(resourceId);
+
     public override string ToString() => Name;
 }
 
@@ -125,6 +151,10 @@ internal sealed class PrimitiveNode(string id, ResourceNode? parent, Primitive d
     public HashSet<(NodeInfo Node, TimeSpan Interval)> RescheduledMonitors { get; } = [];
     /// <summary>Set while the resource is planned to move by live migration (allow-migrate) from this node.</summary>
     public NodeInfo? MigrationSource { get; set; }
+
+    /// <summary>FailureExpiry.Timeout, kept once worked out: it is asked for every history entry and fail count, and
+    /// the meta attributes and operations it depends on do not change once the resource tree is built.</summary>
+    public TimeSpan? FailureTimeout { get; set; }
     public override IEnumerable<ResourceNode> Children => [];
     /// <summary>Where the resource runs; a node about to be fenced counts only if there is no other.</summary>
     public override NodeInfo? CurrentNode => RunningOn.FirstOrDefault(n => !n.Unclean) ?? RunningOn.FirstOrDefault();
