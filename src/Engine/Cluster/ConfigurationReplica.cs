@@ -325,7 +325,8 @@ public sealed class ConfigurationReplica : IAsyncDisposable
         {
             var history = current.History.Add(outcome.Change!);
             if (history.Count > HistoryLimit) history = history.RemoveRange(0, history.Count - HistoryLimit);
-            store.Save(new StoredConfig(outcome.Config!, history, term));
+            // Only the command goes to disk (a journal append), not the whole configuration and history.
+            store.Append(new StoredConfig(outcome.Config!, history, term), envelope);
             state = current with { Config = outcome.Config!, History = history };
             log.LogInformation("Configuration {Version}: {Summary} (by {Author} via {Node})",
                 outcome.Change!.Version, outcome.Change.Summary, envelope.Author, envelope.ViaNode);

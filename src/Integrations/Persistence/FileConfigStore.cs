@@ -49,7 +49,10 @@ public sealed class FileConfigStore : IConfigStore, IDisposable
 
     public string FilePath => path;
 
-    public StoredConfig? Load() => Read(out _, out _);
+    public StoredConfig? Load()
+    {
+        lock (gate) return ReadAndOpen();
+    }
 
     public void Save(StoredConfig state)
     {
@@ -110,15 +113,21 @@ public sealed class FileConfigStore : IConfigStore, IDisposable
         }
     }
 
-    /// <summary>Before the first write: finds the last sequence number and reopens the newest journal after its last
-    /// valid record (a torn tail from a crash is cut off there, so new records never follow garbage).</summary>
+    /// <summary>At the first load or write: finds the last sequence number and reopens the newest journal after its
+    /// last valid record (a torn tail from a crash is cut off there, so new records never follow garbage).</summary>
     private void Open()
     {
-        if (opened) return;
-        Read(out var last, out var tail);
+        if (!opened) ReadAndOpen();
+    }
+
+    private StoredConfig? ReadAndOpen()
+    {
+        var stored = Read(out var last, out var tail);
+        if (opened) return stored;
         lastSequence = last;
         if (tail is { } t) journal = CommandJournal.Reopen(t.Path, t.FirstSequence, t.ValidLength);
         opened = true;
+        return stored;
     }
 
     private StoredConfig? Read(out long last, out (string Path, long FirstSequence, long ValidLength)? tail)
