@@ -17,6 +17,15 @@ public interface IConfigStore
     /// Durable on return, like Save; a store may keep just the command (a journal) instead of the whole state.
     /// </summary>
     void Append(StoredConfig state, CommandEnvelope applied) => Save(state);
+
+    /// <summary>Group commit: like Append, but durable only once <see cref="Flush"/> has returned, so that one sync
+    /// covers several commands. A crash before it may lose them (none was acknowledged).</summary>
+    void AppendUnsynced(StoredConfig state, CommandEnvelope applied) => Append(state, applied);
+
+    /// <summary>Makes every AppendUnsynced so far durable.</summary>
+    void Flush()
+    {
+    }
 }
 
 /// <summary>What a node persists. Term counts the synchronised majority views this configuration has lived through:

@@ -12,7 +12,7 @@ internal sealed record JournalEntry(long Sequence, long Term, ConfigVersion Vers
 
 /// <summary>
 /// An append-only file of applied commands, one framed record each (length, SHA-256 of the payload, JSON payload),
-/// made durable by one fdatasync per append. Appending a small record replaces rewriting and syncing the whole
+/// made durable by one fdatasync per append or per group of appends. Appending a small record replaces rewriting and syncing the whole
 /// configuration (and its directory) for every change. A crash mid-append leaves at most a torn last record,
 /// which was never acknowledged and is cut off when the journal is opened again.
 /// </summary>
@@ -24,6 +24,7 @@ internal sealed class CommandJournal : IDisposable
 
     private readonly SafeFileHandle handle;
     private long length;
+    private bool unsynced;
 
     private CommandJournal(string path, SafeFileHandle handle, long length, long firstSequence)
     {
@@ -72,7 +73,7 @@ internal sealed class CommandJournal : IDisposable
         return new CommandJournal(path, handle, validLength, firstSequence);
     }
 
-    /// <summary>Appends a record and waits until it is on stable storage.</summary>
+    /// <summary>Appends a record; it is on stable storage once <see cref="Sync"/> has returned.</summary>
     public void Append(JournalEntry entry)
     {
         var payload = JsonSerializer.SerializeToUtf8Bytes(entry, ConfigJson.Options);
@@ -81,9 +82,17 @@ internal sealed class CommandJournal : IDisposable
         SHA256.HashData(payload, frame.AsSpan(4, 32));
         payload.CopyTo(frame.AsSpan(FrameHeader));
         RandomAccess.Write(handle, frame, length);
-        DirectorySync.DataSync(handle);
         length += frame.Length;
         Appended++;
+        unsynced = true;
+    }
+
+    /// <summary>One fdatasync for every record appended since the last one (group commit).</summary>
+    public void Sync()
+    {
+        if (!unsynced) return;
+        DirectorySync.DataSync(handle);
+        unsynced = false;
     }
 
     /// <summary>

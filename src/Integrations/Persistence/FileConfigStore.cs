@@ -14,7 +14,8 @@ namespace HaApi.Integrations.Persistence;
 /// at load instead of being half-read. It records the sequence number of the last journaled command it includes.
 ///
 /// Each applied command is appended to the journal (<see cref="CommandJournal"/>) with one fdatasync: a few hundred
-/// bytes instead of the whole configuration and history, and no rename or directory sync. Loading replays the
+/// bytes instead of the whole configuration and history, and no rename or directory sync (or one fdatasync for a
+/// group of commands appended with AppendUnsynced, at Flush). Loading replays the
 /// journaled commands newer than the snapshot with <see cref="ConfigApplier"/>, which is deterministic (every node
 /// relies on that already), and checks that each reaches the version it reached when it was applied. Once a journal
 /// holds <c>compactAfter</c> commands a new one is started and the state is snapshotted on a background thread; the
@@ -36,6 +37,8 @@ public sealed class FileConfigStore : IConfigStore, IDisposable
     private CommandJournal? journal;
     private long lastSequence;
     private long snapshotSequence;
+    // The state after the last appended command: what a compaction snapshots.
+    private StoredConfig? latest;
     private Task compaction = Task.CompletedTask;
 
     public FileConfigStore(string dataDirectory, int compactAfter = DefaultCompactAfter)
@@ -72,6 +75,15 @@ public sealed class FileConfigStore : IConfigStore, IDisposable
 
     public void Append(StoredConfig state, CommandEnvelope applied)
     {
+        lock (gate)
+        {
+            AppendUnsynced(state, applied);
+            Flush();
+        }
+    }
+
+    public void AppendUnsynced(StoredConfig state, CommandEnvelope applied)
+    {
         var version = state.Config.Version;
         lock (gate)
         {
@@ -79,7 +91,18 @@ public sealed class FileConfigStore : IConfigStore, IDisposable
             journal ??= CommandJournal.Create(directory, lastSequence + 1);
             journal.Append(new JournalEntry(lastSequence + 1, state.Term, version, applied));
             lastSequence++;
-            if (journal.Appended >= compactAfter && compaction.IsCompleted)
+            latest = state;
+        }
+    }
+
+    public void Flush()
+    {
+        lock (gate)
+        {
+            if (journal is null) return;
+            journal.Sync();
+            // Only a synced journal is closed: its commands must be durable before a snapshot makes it redundant.
+            if (journal.Appended >= compactAfter && compaction.IsCompleted && latest is { } state)
             {
                 journal.Dispose();
                 journal = null;

@@ -129,6 +129,27 @@ public sealed class ConfigJournalTests : IDisposable
     }
 
     [Fact]
+    public void Commands_appended_as_a_group_load_back_once_flushed()
+    {
+        var store = new FileConfigStore(directory);
+        var first = AppendChanges(store, Empty, 1);
+        var grouped = new List<StoredConfig>();
+        var current = first[^1];
+        foreach (var i in Enumerable.Range(0, 3))
+        {
+            var envelope = new CommandEnvelope(Guid.NewGuid(), "admin", "node1", DateTimeOffset.UnixEpoch, null,
+                new SetNodeAttributes("node1", ImmutableSortedDictionary<string, string?>.Empty.Add("group", $"g{i}")));
+            var outcome = ConfigApplier.Apply(current.Config, envelope);
+            current = new StoredConfig(outcome.Config!, [.. current.History, outcome.Change!], 1);
+            store.AppendUnsynced(current, envelope);
+            grouped.Add(current);
+        }
+        store.Flush();
+
+        AssertSame(grouped[^1], new FileConfigStore(directory).Load());
+    }
+
+    [Fact]
     public void The_journal_is_readable_by_its_owner_only()
     {
         AppendChanges(new FileConfigStore(directory), Empty, 1);
