@@ -29,6 +29,8 @@ namespace HaApi.Engine.Cluster;
 public sealed class ConfigurationReplica : IAsyncDisposable
 {
     private const int HistoryLimit = 500;
+    /// <summary>Most commands persisted with one sync (group commit) before their acknowledgements go out.</summary>
+    private const int MaxBatch = 64;
     private static readonly TimeSpan SubmitTimeout = TimeSpan.FromSeconds(30);
 
     private readonly IGroupTransport transport;
@@ -47,6 +49,9 @@ public sealed class ConfigurationReplica : IAsyncDisposable
     private readonly Dictionary<uint, (GroupMember Sender, StateAnnouncement Announcement)> announcements = [];
     private ImmutableSortedDictionary<string, string> localTransient = Attributes.Empty;
     private long term;
+    // Group commit: what applied commands do once the store has synced them (acknowledgements, notifications), in
+    // delivery order. Owned by the delivery loop.
+    private readonly List<Func<CancellationToken, ValueTask>> afterSync = [];
 
     /// <summary>A proposal of this node awaiting a majority of applications (touched by the delivery loop only, after creation).</summary>
     private sealed class Pending
@@ -59,7 +64,10 @@ public sealed class ConfigurationReplica : IAsyncDisposable
         public int RequiredApplications = 1;
     }
 
-    private volatile Snapshot state = Snapshot.Initial;
+    // The delivery loop's working state, and what readers see: the same except while a batch of commands awaits its
+    // sync, so nobody outside the loop sees (or acts on) a configuration before this node has made it durable.
+    private Snapshot state = Snapshot.Initial;
+    private volatile Snapshot visible = Snapshot.Initial;
 
     /// <summary>Everything readers need, swapped as one object so they never see a half-applied change.</summary>
     public sealed record Snapshot(
@@ -87,8 +95,8 @@ public sealed class ConfigurationReplica : IAsyncDisposable
         this.log = log;
     }
 
-    public Snapshot State => state;
-    public ClusterConfig Config => state.Config;
+    public Snapshot State => visible;
+    public ClusterConfig Config => visible.Config;
     public GroupMember Local => transport.Local;
 
     /// <summary>Adds an observer of the delivery order; before StartAsync only.</summary>
@@ -113,6 +121,7 @@ public sealed class ConfigurationReplica : IAsyncDisposable
         var stored = store.Load();
         if (stored is null) return;
         state = state with { Config = stored.Config, History = stored.History.TakeLast(HistoryLimit).ToImmutableList() };
+        visible = state;
         term = stored.Term;
         log.LogInformation("Loaded configuration version {Version} ({Resources} primitives, {Constraints} constraints)",
             stored.Config.Version, stored.Config.Primitives.Length,
@@ -142,7 +151,7 @@ public sealed class ConfigurationReplica : IAsyncDisposable
 
     private Task<ApplyOutcome> Propose(ConfigCommand command, string author, ConfigVersion? expectedVersion, out Guid id)
     {
-        var s = state;
+        var s = visible;
         if (!s.Quorate) throw new NotQuorateException(transport.Local.Name);
         if (!s.Synced) throw new ConfigRejectedException(Reforming());
         id = Guid.NewGuid();
@@ -159,11 +168,14 @@ public sealed class ConfigurationReplica : IAsyncDisposable
     {
         try
         {
-            await foreach (var e in transport.Events.ReadAllAsync(ct))
+            var reader = transport.Events;
+            while (await reader.WaitToReadAsync(ct))
+            while (reader.TryRead(out var e))
             {
                 try
                 {
-                    await HandleAsync(e, ct);
+                    // Commands already waiting behind this one are applied before one sync covers them all.
+                    await HandleAsync(e, ct, moreQueued: reader.TryPeek(out _));
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -180,9 +192,34 @@ public sealed class ConfigurationReplica : IAsyncDisposable
         }
     }
 
-    /// <summary>Processes one transport event. Called by the delivery loop, or step by step by a simulation.</summary>
-    internal async ValueTask HandleAsync(TransportEvent e, CancellationToken ct)
+    /// <summary>
+    /// Processes one transport event. Called by the delivery loop, or step by step by a simulation. With moreQueued, a
+    /// run of command deliveries (and acknowledgements) is applied and written to the store unsynced; the first event
+    /// without moreQueued, any other kind of event, or a full batch syncs the store once and only then sends the
+    /// acknowledgements and notifications of the run, in order.
+    /// </summary>
+    internal async ValueTask HandleAsync(TransportEvent e, CancellationToken ct, bool moreQueued = false)
     {
+        await DispatchAsync(e, ct);
+        if (!moreQueued || afterSync.Count >= MaxBatch) await SyncAsync(ct);
+        if (afterSync.Count == 0) visible = state;
+    }
+
+    /// <summary>Makes the commands applied so far durable, then lets them take effect outside the loop.</summary>
+    private async ValueTask SyncAsync(CancellationToken ct)
+    {
+        if (afterSync.Count == 0) return;
+        store.Flush();
+        visible = state;
+        var actions = afterSync.ToList();
+        afterSync.Clear();
+        foreach (var action in actions) await action(ct);
+    }
+
+    private async ValueTask DispatchAsync(TransportEvent e, CancellationToken ct)
+    {
+        // Only commands and acknowledgements join a batch: everything else sees the effects of the ones before it.
+        if (e is not MessageDelivered) await SyncAsync(ct);
         switch (e)
         {
             case MessageDelivered m:
@@ -197,9 +234,10 @@ public sealed class ConfigurationReplica : IAsyncDisposable
                     log.LogWarning("Dropped a {Message} from {Node} (id {NodeId}), which is not a member of the current view", message.GetType().Name, m.Sender.Name, m.Sender.NodeId);
                     return;
                 }
+                if (message is not (ConfigCommandMessage or CommandApplied)) await SyncAsync(ct);
                 switch (message)
                 {
-                    case ConfigCommandMessage c: await ApplyCommandAsync(m.Sender, c.Envelope, ct); break;
+                    case ConfigCommandMessage c: ApplyCommand(m.Sender, c.Envelope); break;
                     case StateAnnouncement a: await OnAnnouncementAsync(m.Sender, a, ct); break;
                     case StateTransfer t: await OnTransferAsync(m.Sender, t, ct); break;
                     case TransientAttributeSet t: await OnTransientAttributeAsync(m.Sender, t, ct); break;
@@ -315,7 +353,8 @@ public sealed class ConfigurationReplica : IAsyncDisposable
         await NotifyAsync(new TransientAttributesChanged(t.Node, updated), ct);
     }
 
-    private async ValueTask ApplyCommandAsync(GroupMember sender, CommandEnvelope envelope, CancellationToken ct)
+    /// <summary>Applies a command and writes it to the store; what must wait until it is durable goes to afterSync.</summary>
+    private void ApplyCommand(GroupMember sender, CommandEnvelope envelope)
     {
         var current = state;
         var outcome = !current.Synced ? new ApplyOutcome(null, null, Reforming())
@@ -325,12 +364,17 @@ public sealed class ConfigurationReplica : IAsyncDisposable
         {
             var history = current.History.Add(outcome.Change!);
             if (history.Count > HistoryLimit) history = history.RemoveRange(0, history.Count - HistoryLimit);
-            store.Save(new StoredConfig(outcome.Config!, history, term));
+            // Only the command goes to disk (a journal append), not the whole configuration and history. Until the
+            // sync, the new state is only the basis of the next command: nothing outside the loop acts on it.
+            store.AppendUnsynced(new StoredConfig(outcome.Config!, history, term), envelope);
             state = current with { Config = outcome.Config!, History = history };
-            log.LogInformation("Configuration {Version}: {Summary} (by {Author} via {Node})",
-                outcome.Change!.Version, outcome.Change.Summary, envelope.Author, envelope.ViaNode);
-            events.Publish(new ConfigurationChanged(envelope.Time, transport.Local.Name, outcome.Change.Version.ToString(), envelope.Author, outcome.Change.Summary));
-            await NotifyAsync(new ConfigurationApplied(outcome.Config!), ct);
+            afterSync.Add(async ct =>
+            {
+                log.LogInformation("Configuration {Version}: {Summary} (by {Author} via {Node})",
+                    outcome.Change!.Version, outcome.Change.Summary, envelope.Author, envelope.ViaNode);
+                events.Publish(new ConfigurationChanged(envelope.Time, transport.Local.Name, outcome.Change.Version.ToString(), envelope.Author, outcome.Change.Summary));
+                await NotifyAsync(new ConfigurationApplied(outcome.Config!), ct);
+            });
         }
         else if (envelope.ViaNode == transport.Local.Name)
         {
@@ -341,15 +385,17 @@ public sealed class ConfigurationReplica : IAsyncDisposable
         {
             if (pending.TryGetValue(envelope.Id, out var mine))
             {
+                // The outcome is known at once, so the peers' acknowledgements count even if they arrive before
+                // this node's own sync; this node's own application counts once it is durable.
                 mine.Outcome = outcome;
                 mine.RequiredApplications = Majority(current.Config);
                 if (!outcome.Succeeded) mine.Done.TrySetResult(outcome);
-                else OnApplied(sender, envelope.Id);
+                else afterSync.Add(_ => { OnApplied(sender, envelope.Id); return ValueTask.CompletedTask; });
             }
         }
         else if (outcome.Succeeded)
         {
-            await transport.MulticastAsync(new CommandApplied(envelope.Id).Encode(), ct);
+            afterSync.Add(ct => transport.MulticastAsync(new CommandApplied(envelope.Id).Encode(), ct));
         }
     }
 
@@ -357,7 +403,8 @@ public sealed class ConfigurationReplica : IAsyncDisposable
     {
         if (!pending.TryGetValue(commandId, out var p) || p.Outcome is not { Succeeded: true }) return;
         p.AppliedBy.Add(member.NodeId);
-        if (p.AppliedBy.Count >= p.RequiredApplications) p.Done.TrySetResult(p.Outcome);
+        // This node's own durable application is always among them, so the writer reads its change back from here.
+        if (p.AppliedBy.Count >= p.RequiredApplications && p.AppliedBy.Contains(transport.Local.NodeId)) p.Done.TrySetResult(p.Outcome);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using HaApi.Engine.Config;
 using HaApi.Engine.Model;
 
 namespace HaApi.Engine.Ports;
@@ -10,6 +11,21 @@ public interface IConfigStore
 
     /// <summary>Saves atomically: after return, a crash at any point leaves either the old or the new state.</summary>
     void Save(StoredConfig state);
+
+    /// <summary>
+    /// Records that applying <paramref name="applied"/> to the previously stored state gave <paramref name="state"/>.
+    /// Durable on return, like Save; a store may keep just the command (a journal) instead of the whole state.
+    /// </summary>
+    void Append(StoredConfig state, CommandEnvelope applied) => Save(state);
+
+    /// <summary>Group commit: like Append, but durable only once <see cref="Flush"/> has returned, so that one sync
+    /// covers several commands. A crash before it may lose them (none was acknowledged).</summary>
+    void AppendUnsynced(StoredConfig state, CommandEnvelope applied) => Append(state, applied);
+
+    /// <summary>Makes every AppendUnsynced so far durable.</summary>
+    void Flush()
+    {
+    }
 }
 
 /// <summary>What a node persists. Term counts the synchronised majority views this configuration has lived through:

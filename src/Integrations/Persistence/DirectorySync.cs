@@ -1,8 +1,10 @@
 using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 
 namespace HaApi.Integrations.Persistence;
 
-/// <summary>fsync of a directory, so a rename inside it survives power loss. .NET has no API for it.</summary>
+/// <summary>fsync of a directory, so a rename inside it survives power loss, and fdatasync of a file (FileStream's
+/// flush-to-disk is a full fsync). .NET has no API for either. HaApi runs on Linux; elsewhere both do nothing.</summary>
 internal static partial class DirectorySync
 {
     private const int ORdOnly = 0;
@@ -13,6 +15,9 @@ internal static partial class DirectorySync
 
     [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
     private static partial int FsyncFd(int fd);
+
+    [LibraryImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
+    private static partial int FdatasyncFd(SafeFileHandle fd);
 
     [LibraryImport("libc", EntryPoint = "close")]
     private static partial int Close(int fd);
@@ -30,5 +35,12 @@ internal static partial class DirectorySync
         {
             Close(fd);
         }
+    }
+
+    /// <summary>Waits until the file's data (and the size needed to read it back) is on stable storage.</summary>
+    public static void DataSync(SafeFileHandle file)
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        if (FdatasyncFd(file) != 0) throw new IOException($"fdatasync failed (errno {Marshal.GetLastPInvokeError()})");
     }
 }

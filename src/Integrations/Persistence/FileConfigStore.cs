@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using HaApi.Engine.Config;
 using HaApi.Engine.Model;
@@ -8,29 +7,202 @@ using HaApi.Engine.Ports;
 namespace HaApi.Integrations.Persistence;
 
 /// <summary>
-/// Stores the configuration in one file, replaced atomically: write a temporary file, fsync it, rename it over
-/// the old one, fsync the directory. The first line is a header with a SHA-256 of the rest, so a torn or
-/// edited file is detected at load instead of being half-read.
+/// Stores the configuration as a snapshot file plus a journal of the commands applied since.
+///
+/// The snapshot (config.json) is replaced atomically: write a temporary file, fsync it, rename it over the old one,
+/// fsync the directory. Its first line is a header with a SHA-256 of the rest, so a torn or edited file is detected
+/// at load instead of being half-read. It records the sequence number of the last journaled command it includes.
+///
+/// Each applied command is appended to the journal (<see cref="CommandJournal"/>) with one fdatasync: a few hundred
+/// bytes instead of the whole configuration and history, and no rename or directory sync (or one fdatasync for a
+/// group of commands appended with AppendUnsynced, at Flush). Loading replays the
+/// journaled commands newer than the snapshot with <see cref="ConfigApplier"/>, which is deterministic (every node
+/// relies on that already), and checks that each reaches the version it reached when it was applied. Once a journal
+/// holds <c>compactAfter</c> commands a new one is started and the state is snapshotted on a background thread; the
+/// old journal is deleted only after that snapshot is durable.
 /// </summary>
-public sealed class FileConfigStore : IConfigStore
+public sealed class FileConfigStore : IConfigStore, IDisposable
 {
     private const string Format = "haapi-config/1";
-    private readonly string path;
+    private const int DefaultCompactAfter = 1000;
 
-    public FileConfigStore(string dataDirectory)
+    private readonly string directory;
+    private readonly string path;
+    private readonly int compactAfter;
+    // Appends and full saves; held only briefly, never during a background snapshot.
+    private readonly object gate = new();
+    // Snapshot writes (full saves and compactions), so an older snapshot never replaces a newer one.
+    private readonly object snapshotGate = new();
+    private bool opened;
+    private CommandJournal? journal;
+    private long lastSequence;
+    private long snapshotSequence;
+    // The state after the last appended command: what a compaction snapshots.
+    private StoredConfig? latest;
+    private Task compaction = Task.CompletedTask;
+
+    public FileConfigStore(string dataDirectory, int compactAfter = DefaultCompactAfter)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(compactAfter, 1);
         Directory.CreateDirectory(dataDirectory);
+        directory = dataDirectory;
         path = Path.Combine(dataDirectory, "config.json");
+        this.compactAfter = compactAfter;
     }
 
     public string FilePath => path;
 
     public StoredConfig? Load()
     {
+        lock (gate) return ReadAndOpen();
+    }
+
+    public void Save(StoredConfig state)
+    {
+        lock (gate)
+        {
+            Open();
+            lock (snapshotGate)
+            {
+                WriteSnapshot(state, lastSequence);
+                // Every journaled command is in the snapshot now; the next append starts a new journal.
+                journal?.Dispose();
+                journal = null;
+                DeleteJournalsUpTo(lastSequence);
+            }
+        }
+    }
+
+    public void Append(StoredConfig state, CommandEnvelope applied)
+    {
+        lock (gate)
+        {
+            AppendUnsynced(state, applied);
+            Flush();
+        }
+    }
+
+    public void AppendUnsynced(StoredConfig state, CommandEnvelope applied)
+    {
+        var version = state.Config.Version;
+        lock (gate)
+        {
+            Open();
+            journal ??= CommandJournal.Create(directory, lastSequence + 1);
+            journal.Append(new JournalEntry(lastSequence + 1, state.Term, version, applied));
+            lastSequence++;
+            latest = state;
+        }
+    }
+
+    public void Flush()
+    {
+        lock (gate)
+        {
+            if (journal is null) return;
+            journal.Sync();
+            // Only a synced journal is closed: its commands must be durable before a snapshot makes it redundant.
+            if (journal.Appended >= compactAfter && compaction.IsCompleted && latest is { } state)
+            {
+                journal.Dispose();
+                journal = null;
+                var upTo = lastSequence;
+                compaction = Task.Run(() => Compact(state, upTo));
+            }
+        }
+    }
+
+    /// <summary>Waits for a background snapshot in progress.</summary>
+    public void Dispose()
+    {
+        try
+        {
+            compaction.Wait();
+        }
+        catch (AggregateException)
+        {
+            // A failed snapshot deleted nothing: its journal still holds every command.
+        }
+        lock (gate) journal?.Dispose();
+    }
+
+    private void Compact(StoredConfig state, long upTo)
+    {
+        lock (snapshotGate)
+        {
+            if (snapshotSequence >= upTo) return;
+            WriteSnapshot(state, upTo);
+            DeleteJournalsUpTo(upTo);
+        }
+    }
+
+    /// <summary>At the first load or write: finds the last sequence number and reopens the newest journal after its
+    /// last valid record (a torn tail from a crash is cut off there, so new records never follow garbage).</summary>
+    private void Open()
+    {
+        if (!opened) ReadAndOpen();
+    }
+
+    private StoredConfig? ReadAndOpen()
+    {
+        var stored = Read(out var last, out var tail);
+        if (opened) return stored;
+        lastSequence = last;
+        if (tail is { } t) journal = CommandJournal.Reopen(t.Path, t.FirstSequence, t.ValidLength);
+        opened = true;
+        return stored;
+    }
+
+    private StoredConfig? Read(out long last, out (string Path, long FirstSequence, long ValidLength)? tail)
+    {
+        var snapshot = ReadSnapshot();
+        var config = snapshot?.Config ?? ClusterConfig.Empty;
+        var history = snapshot?.History ?? [];
+        var term = snapshot?.Term ?? 0;
+        last = snapshot?.Sequence ?? 0;
+        snapshotSequence = last;
+        tail = null;
+        var replayed = 0;
+        var files = CommandJournal.Files(directory);
+        for (var i = 0; i < files.Count; i++)
+        {
+            var (file, first) = files[i];
+            var newest = i == files.Count - 1;
+            List<JournalEntry> entries;
+            long valid;
+            try
+            {
+                entries = CommandJournal.Read(file, tornTailAllowed: newest, out valid);
+            }
+            catch (InvalidDataException e)
+            {
+                throw Corrupt(file, e.Message);
+            }
+            foreach (var entry in entries.Where(e => e.Sequence > snapshotSequence))
+            {
+                if (entry.Sequence != last + 1)
+                    throw Corrupt(file, $"command {entry.Sequence} follows command {last}; the commands in between are missing");
+                var outcome = ConfigApplier.Apply(config, entry.Envelope);
+                if (!outcome.Succeeded || outcome.Config!.Version != entry.Version)
+                    throw Corrupt(file, $"command {entry.Sequence} ({entry.Envelope.Command.Describe()}) replays to " +
+                                        $"{outcome.Config?.Version.ToString() ?? outcome.Error!.Message}, not version {entry.Version}");
+                config = outcome.Config;
+                history = [.. history, outcome.Change!];
+                term = entry.Term;
+                last = entry.Sequence;
+                replayed++;
+            }
+            if (newest) tail = (file, first, valid);
+        }
+        return snapshot is null && replayed == 0 ? null : new StoredConfig(config, history, term);
+    }
+
+    private State? ReadSnapshot()
+    {
         if (!File.Exists(path)) return null;
         var bytes = File.ReadAllBytes(path);
         var newline = Array.IndexOf(bytes, (byte)'\n');
-        if (newline < 0) throw Corrupt("no header line");
+        if (newline < 0) throw Corrupt(path, "no header line");
         Header? header;
         try
         {
@@ -38,26 +210,25 @@ public sealed class FileConfigStore : IConfigStore
         }
         catch (JsonException e)
         {
-            throw Corrupt($"unreadable header ({e.Message})");
+            throw Corrupt(path, $"unreadable header ({e.Message})");
         }
-        if (header?.Format != Format) throw Corrupt($"format '{header?.Format}' is not {Format}");
+        if (header?.Format != Format) throw Corrupt(path, $"format '{header?.Format}' is not {Format}");
         var body = bytes.AsSpan(newline + 1);
         if (!Convert.ToHexStringLower(SHA256.HashData(body)).Equals(header.Sha256, StringComparison.Ordinal))
-            throw Corrupt("checksum mismatch (the file was truncated or edited)");
+            throw Corrupt(path, "checksum mismatch (the file was truncated or edited)");
         try
         {
-            var state = JsonSerializer.Deserialize<State>(body, ConfigJson.Options) ?? throw Corrupt("empty body");
-            return new StoredConfig(state.Config, state.History, state.Term);
+            return JsonSerializer.Deserialize<State>(body, ConfigJson.Options) ?? throw Corrupt(path, "empty body");
         }
         catch (JsonException e)
         {
-            throw Corrupt($"unreadable configuration ({e.Message})");
+            throw Corrupt(path, $"unreadable configuration ({e.Message})");
         }
     }
 
-    public void Save(StoredConfig state)
+    private void WriteSnapshot(StoredConfig state, long sequence)
     {
-        var body = JsonSerializer.SerializeToUtf8Bytes(new State(state.Config, state.History.ToList(), state.Term), ConfigJson.Options);
+        var body = JsonSerializer.SerializeToUtf8Bytes(new State(state.Config, state.History.ToList(), state.Term, sequence), ConfigJson.Options);
         var header = JsonSerializer.SerializeToUtf8Bytes(new Header(Format, Convert.ToHexStringLower(SHA256.HashData(body)), state.Config.Version.ToString()), ConfigJson.Options);
         var temp = path + ".tmp";
         // Created 0600 from the first byte: the file holds fence and SNMP secrets.
@@ -74,14 +245,26 @@ public sealed class FileConfigStore : IConfigStore
             file.Flush(flushToDisk: true);
         }
         File.Move(temp, path, overwrite: true);
-        DirectorySync.Fsync(Path.GetDirectoryName(path)!);
+        DirectorySync.Fsync(directory);
+        snapshotSequence = sequence;
     }
 
-    private ConfigStoreException Corrupt(string why) => new(
-        $"configuration file {path} cannot be loaded: {why}. HaApi will not start on a damaged configuration; " +
-        "restore it from a backup or another node's copy (GET /api/v1/config), or move it away to start empty");
+    /// <summary>Deletes the journals whose every command is in the snapshot, except the one being appended to (after a
+    /// restart that may be an old one). One that survives a crash is harmless: loading skips commands the snapshot
+    /// already holds.</summary>
+    private void DeleteJournalsUpTo(long sequence)
+    {
+        foreach (var (file, first) in CommandJournal.Files(directory))
+            if (first <= sequence && file != journal?.Path) File.Delete(file);
+    }
+
+    private ConfigStoreException Corrupt(string file, string why) => new(
+        $"configuration file {file} cannot be loaded: {why}. HaApi will not start on a damaged configuration; " +
+        $"restore {path} from a backup or another node's copy (GET /api/v1/config) and remove the journal files " +
+        $"({directory}/config.journal.*), or move them all away to start empty");
 
     private sealed record Header(string Format, string Sha256, string Version);
 
-    private sealed record State(ClusterConfig Config, List<ChangeRecord> History, long Term);
+    /// <summary>Sequence: the last journaled command this snapshot includes (0 in files written before the journal).</summary>
+    private sealed record State(ClusterConfig Config, List<ChangeRecord> History, long Term, long Sequence = 0);
 }

@@ -15,11 +15,16 @@ internal sealed class ManualTime : TimeProvider
     }
 }
 
+/// <summary>A disk that loses what was appended but not flushed when its node crashes.</summary>
 internal sealed class MemoryConfigStore : HaApi.Engine.Ports.IConfigStore
 {
+    private HaApi.Engine.Ports.StoredConfig? unsynced;
     public HaApi.Engine.Ports.StoredConfig? Saved { get; private set; }
     public HaApi.Engine.Ports.StoredConfig? Load() => Saved;
-    public void Save(HaApi.Engine.Ports.StoredConfig state) => Saved = state;
+    public void Save(HaApi.Engine.Ports.StoredConfig state) => (Saved, unsynced) = (state, null);
+    public void AppendUnsynced(HaApi.Engine.Ports.StoredConfig state, HaApi.Engine.Config.CommandEnvelope applied) => unsynced = state;
+    public void Flush() => (Saved, unsynced) = (unsynced ?? Saved, null);
+    public void Crash() => unsynced = null;
 }
 
 internal sealed class NoEvents : HaApi.Engine.Ports.IEventSink

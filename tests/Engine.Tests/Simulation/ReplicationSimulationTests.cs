@@ -115,6 +115,7 @@ public class ReplicationSimulationTests(ITestOutputHelper output)
             var n = up[random.Next(up.Count)];
             replicas.Remove(n);
             network.Crash(n);
+            disks[n].Crash();
             Trace.Add($"crash {n}");
         }
 
@@ -173,7 +174,8 @@ public class ReplicationSimulationTests(ITestOutputHelper output)
         {
             var (replica, transport) = replicas[n];
             var e = transport.Inbound.Dequeue();
-            replica.HandleAsync(e, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+            // Group commit as the delivery loop does it: events already queued behind this one join its batch.
+            replica.HandleAsync(e, CancellationToken.None, moreQueued: transport.Inbound.Count > 0).AsTask().GetAwaiter().GetResult();
             Trace.Add($"deliver {n} {Describe(e)} -> {replica.Config.Version}");
         }
 
