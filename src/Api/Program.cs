@@ -69,9 +69,9 @@ builder.Services.AddSingleton<HaClusterMetricsCache>();
 builder.Services.AddSingleton(sp => new SnapshotBuilder(sp.GetRequiredService<ConfigurationReplica>(),
     () => sp.GetRequiredService<ClusterController>().View.Status, sp.GetRequiredService<TimeProvider>()));
 builder.Services.AddSingleton<IConfigStore>(_ => new FileConfigStore(options.ResolvedDataDirectory));
-builder.Services.AddSingleton<IGroupTransport>(_ => options.Transport switch
+builder.Services.AddSingleton<IGroupTransport>(sp => options.Transport switch
 {
-    "corosync" => new CorosyncTransport(new CorosyncTransportOptions()),
+    "corosync" => new CorosyncTransport(new CorosyncTransportOptions(), sp.GetRequiredService<ILogger<CorosyncTransport>>()),
     _ => new LocalGroupTransport(options.ResolvedNodeName),
 });
 builder.Services.AddSingleton<ConfigurationReplica>();

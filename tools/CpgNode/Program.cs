@@ -181,6 +181,7 @@ static void WriteEvent(Utf8JsonWriter w, TransportEvent item)
         case QuorumChanged quorum:
             w.WriteString("event", "quorum");
             w.WriteBoolean("quorate", quorum.Quorate);
+            w.WriteNumber("ring", quorum.RingSequence);
             w.WriteNumber("expected", quorum.ExpectedVotes);
             w.WriteNumber("total", quorum.TotalVotes);
             w.WriteNumber("quorum", quorum.QuorumVotes);

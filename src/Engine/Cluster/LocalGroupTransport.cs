@@ -21,7 +21,7 @@ public sealed class LocalGroupTransport(string nodeName, uint nodeId = 1) : IGro
     {
         ImmutableArray<GroupMember> members = [Local];
         await events.Writer.WriteAsync(new ViewChanged(members, members, [], 1), cancellationToken);
-        await events.Writer.WriteAsync(new QuorumChanged(true, 1, 1, 1, [Local.NodeId]), cancellationToken);
+        await events.Writer.WriteAsync(new QuorumChanged(true, 1, 1, 1, [Local.NodeId], RingSequence: 1), cancellationToken);
     }
 
     public ValueTask MulticastAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken) =>

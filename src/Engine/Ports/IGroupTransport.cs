@@ -38,13 +38,24 @@ public sealed record ViewChanged(
     ImmutableArray<GroupMember> Left,
     ulong RingSequence) : TransportEvent;
 
-/// <summary>Quorum as the quorum service reports it (votequorum).</summary>
+/// <summary>
+/// Quorum as the quorum service reports it (votequorum). RingSequence is the membership ring it was computed for
+/// (0 when the transport does not number rings).
+///
+/// Ordering contract with <see cref="ViewChanged"/>: a view caused by a ring change (a node lost or found) is never
+/// delivered with a quorum more permissive than its ring's. When the ring's quorum is lost, this event comes before
+/// the view; when it holds, the view comes first and this event follows. So a reader that acts on a view with the
+/// last quorum it saw never acts on a shrunken view as quorate because the quorum service had not spoken yet — the
+/// race that let a node cut off alone fence the healthy majority. If the quorum service stays silent, the transport
+/// reports not quorate (provisionally) before it releases the view.
+/// </summary>
 public sealed record QuorumChanged(
     bool Quorate,
     uint ExpectedVotes,
     uint TotalVotes,
     uint QuorumVotes,
-    ImmutableArray<uint> Members) : TransportEvent;
+    ImmutableArray<uint> Members,
+    ulong RingSequence = 0) : TransportEvent;
 
 /// <summary>The stack below is unusable (corosync stopped or not configured); the message says what to fix.</summary>
 public sealed class TransportUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

@@ -3,6 +3,8 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using HaApi.Engine.Ports;
 using HaApi.Integrations.Corosync.Native;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace HaApi.Integrations.Corosync;
 
@@ -17,6 +19,7 @@ public sealed class CorosyncTransport : IGroupTransport
     private static readonly TimeSpan OpenGrace = TimeSpan.FromSeconds(1);
 
     private readonly CorosyncTransportOptions _options;
+    private readonly ILogger _log;
     private readonly Channel<TransportEvent> _events;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly byte[] _header = new byte[FragmentHeader.Size];
@@ -26,9 +29,10 @@ public sealed class CorosyncTransport : IGroupTransport
     private ulong _nextMessageId;
     private int _state; // 0 new, 1 starting or started, 2 disposed
 
-    public CorosyncTransport(CorosyncTransportOptions? options = null)
+    public CorosyncTransport(CorosyncTransportOptions? options = null, ILogger<CorosyncTransport>? log = null)
     {
         _options = options ?? new CorosyncTransportOptions();
+        _log = (ILogger?)log ?? NullLogger.Instance;
         _options.Validate();
         // The dispatch thread is the only writer; the engine is the only reader.
         _events = Channel.CreateBounded<TransportEvent>(new BoundedChannelOptions(_options.EventQueueCapacity)
@@ -79,7 +83,7 @@ public sealed class CorosyncTransport : IGroupTransport
                 throw;
             throw CorosyncUnavailable.NotAnswering(_options.StartTimeout + OpenGrace);
         }
-        var dispatch = new DispatchLoop(connection, _events.Writer, _options);
+        var dispatch = new DispatchLoop(connection, _events.Writer, _options, _log);
         _connection = connection;
         _dispatch = dispatch;
         FragmentBytes = Math.Min(_options.MaxFragmentBytes ?? int.MaxValue, connection.MaxAtomicMessageBytes);

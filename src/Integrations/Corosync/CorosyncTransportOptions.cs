@@ -21,6 +21,12 @@ public sealed record CorosyncTransportOptions
     /// <summary>Bound on one multicast while corosync answers CS_ERR_TRY_AGAIN (flow control, membership sync).</summary>
     public TimeSpan SendTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long a view from a new ring (a node lost or found) waits for votequorum to report that ring's quorum before
+    /// it is delivered as not quorate. votequorum normally answers within milliseconds of the view.
+    /// </summary>
+    public TimeSpan RingQuorumWait { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Where corosync's configuration lives; only used to make error messages precise.</summary>
     public string ConfigPath { get; init; } = "/etc/corosync/corosync.conf";
 
@@ -34,7 +40,7 @@ public sealed record CorosyncTransportOptions
             throw new ArgumentException($"MaxMessageBytes must be positive, got {MaxMessageBytes}.");
         if (MaxFragmentBytes is { } fragment && fragment <= FragmentHeader.Size)
             throw new ArgumentException($"MaxFragmentBytes must exceed the {FragmentHeader.Size}-byte header, got {fragment}.");
-        if (StartTimeout <= TimeSpan.Zero || SendTimeout <= TimeSpan.Zero)
-            throw new ArgumentException("StartTimeout and SendTimeout must be positive.");
+        if (StartTimeout <= TimeSpan.Zero || SendTimeout <= TimeSpan.Zero || RingQuorumWait <= TimeSpan.Zero)
+            throw new ArgumentException("StartTimeout, SendTimeout and RingQuorumWait must be positive.");
     }
 }

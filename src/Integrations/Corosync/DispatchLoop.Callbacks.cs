@@ -86,6 +86,16 @@ internal sealed unsafe partial class DispatchLoop
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     internal static void OnNodelist(ulong handle, ulong context, VotequorumRingId ringId, uint nodeCount, uint* nodes)
     {
-        // Membership comes from CPG (per process) and the quorum notification (per node); nothing to add here.
+        // Membership comes from CPG (per process) and the quorum notification (per node); the ring id says which ring
+        // the quorum notification that follows belongs to.
+        var loop = t_current;
+        try
+        {
+            loop?.QuorumRing(ringId.Seq);
+        }
+        catch (Exception e)
+        {
+            loop?.Fail(e);
+        }
     }
 }

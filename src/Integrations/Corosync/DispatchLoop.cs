@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using HaApi.Engine.Ports;
 using HaApi.Integrations.Corosync.Native;
+using Microsoft.Extensions.Logging;
 
 namespace HaApi.Integrations.Corosync;
 
@@ -10,14 +11,17 @@ namespace HaApi.Integrations.Corosync;
 /// Owns the one thread that calls cpg_dispatch and votequorum_dispatch. Callbacks only copy what corosync hands
 /// them (the buffers die when the callback returns) into a small pending list; the loop moves that list into the
 /// engine's bounded channel after dispatch returns, waiting when the channel is full so that back-pressure reaches
-/// corosync instead of an unbounded queue. Nothing here decides anything: the engine acts on the events.
+/// corosync instead of an unbounded queue. Nothing here decides anything: the engine acts on the events. The one
+/// liberty taken with corosync's order is <see cref="RingQuorumOrdering"/>: a view from a new ring waits for that
+/// ring's quorum, so the engine never acts on it with the quorum of the ring before.
 /// </summary>
 internal sealed unsafe partial class DispatchLoop
 {
     /// <summary>Every *_dispatch keeps a 1 MiB buffer on the stack; 768 KiB crashed the process in the lab.</summary>
     private const int StackBytes = 4 * 1024 * 1024;
     private const int PollTimeoutMs = 100;
-    /// <summary>Bounds the events gathered between two flushes.</summary>
+    /// <summary>Bounds the events gathered between two flushes, and those held behind a view awaiting its quorum:
+    /// past it, CPG is not dispatched (corosync keeps the rest) while votequorum still is.</summary>
     private const int MaxPendingEvents = 256;
 
     [ThreadStatic]
@@ -28,13 +32,13 @@ internal sealed unsafe partial class DispatchLoop
     private readonly FragmentReassembler _reassembler;
     private readonly uint _localPid;
     private readonly Dictionary<uint, string> _names;
-    private readonly List<TransportEvent> _pending = [];
-    private readonly List<int> _viewsAwaitingRing = [];
+    private readonly RingQuorumOrdering _pending;
+    private readonly List<TransportEvent> _ready = [];
+    private readonly ILogger _log;
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _joined = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Thread _thread;
 
-    private ulong _ringSequence;
     private bool _isMember;
     private bool _quorumChanged;
     private bool _quorate;
@@ -42,10 +46,12 @@ internal sealed unsafe partial class DispatchLoop
     private Exception? _callbackFailure;
     private volatile CorosyncQuorumInfo? _quorum;
 
-    public DispatchLoop(CorosyncConnection connection, ChannelWriter<TransportEvent> events, CorosyncTransportOptions options)
+    public DispatchLoop(CorosyncConnection connection, ChannelWriter<TransportEvent> events, CorosyncTransportOptions options, ILogger log)
     {
         _connection = connection;
         _events = events;
+        _log = log;
+        _pending = new RingQuorumOrdering(options.RingQuorumWait);
         _localPid = (uint)Environment.ProcessId;
         _reassembler = new FragmentReassembler(options.MaxMessageBytes, maxPendingMessages: 256);
         _names = connection.Nodes.ToDictionary(n => n.NodeId, n => n.Name);
@@ -105,7 +111,9 @@ internal sealed unsafe partial class DispatchLoop
         var fds = stackalloc PollFd[2];
         while (!_stop.IsCancellationRequested)
         {
-            fds[0] = new PollFd { Fd = _connection.CpgFd, Events = LibC.PollIn };
+            // A full hold leaves CPG events with corosync (a negative fd is ignored by poll) until the quorum comes.
+            var cpgFd = HoldIsFull ? -1 : _connection.CpgFd;
+            fds[0] = new PollFd { Fd = cpgFd, Events = LibC.PollIn };
             fds[1] = new PollFd { Fd = _connection.VotequorumFd, Events = LibC.PollIn };
             var ready = LibC.Poll(fds, 2, PollTimeoutMs);
             if (ready < 0)
@@ -116,7 +124,12 @@ internal sealed unsafe partial class DispatchLoop
                 return new TransportUnavailableException($"poll() on corosync's IPC descriptors failed with errno {errno}.");
             }
             if (ready == 0)
+            {
+                // A held view is released at its limit even if corosync stays silent.
+                if (_pending.Holding && !Flush())
+                    return null;
                 continue;
+            }
 
             var failure = fds[0].ReturnedEvents != 0 ? DispatchCpg(fds[0].ReturnedEvents) : null;
             if (failure is null && fds[1].ReturnedEvents != 0)
@@ -128,8 +141,9 @@ internal sealed unsafe partial class DispatchLoop
                     ReadQuorum();
             }
             failure ??= _callbackFailure;
-            // What was delivered before a failure (the view that evicted us, say) still reaches the engine first.
-            if (!Flush() || failure is not null)
+            // What was delivered before a failure (the view that evicted us, say) still reaches the engine first; a
+            // view still waiting for its quorum goes too, behind "not quorate", as no quorum will come any more.
+            if (!Flush(releaseHeld: failure is not null) || failure is not null)
                 return failure;
         }
         return null;
@@ -152,18 +166,27 @@ internal sealed unsafe partial class DispatchLoop
                 return CorosyncUnavailable.ConnectionLost(rc);
             if (_callbackFailure is not null)
                 return null;
-            if (_pending.Count >= MaxPendingEvents && !Flush())
+            if (_pending.Count >= MaxPendingEvents && (!Flush() || HoldIsFull))
                 return null;
         }
         return null;
     }
 
-    /// <summary>Moves pending events to the channel, waiting for room. False when stopping.</summary>
-    private bool Flush()
+    private bool HoldIsFull => _pending.Holding && _pending.Count >= MaxPendingEvents;
+
+    /// <summary>Moves the pending events that are not held to the channel, waiting for room. False when stopping.</summary>
+    private bool Flush(bool releaseHeld = false)
     {
         try
         {
-            foreach (var item in _pending)
+            var expired = _pending.TakeReady(_ready, releaseHeld ? long.MaxValue : Environment.TickCount64);
+            foreach (var ring in releaseHeld ? [] : expired)
+            {
+                _log.LogWarning("votequorum did not report the quorum of ring {Ring} within {Limit} ms; its view is delivered " +
+                                "as not quorate until it does (is corosync overloaded, or a quorum device not polling?)",
+                    ring, (long)_pending.HoldLimit.TotalMilliseconds);
+            }
+            foreach (var item in _ready)
             {
                 while (!_events.TryWrite(item))
                 {
@@ -179,8 +202,7 @@ internal sealed unsafe partial class DispatchLoop
         }
         finally
         {
-            _pending.Clear();
-            _viewsAwaitingRing.Clear();
+            _ready.Clear();
             Interlocked.Exchange(ref _droppedFragments, _reassembler.DroppedFragments);
         }
     }
@@ -214,7 +236,7 @@ internal sealed unsafe partial class DispatchLoop
                 info.QdeviceVotes,
                 qdeviceName));
         _quorum = quorum;
-        _pending.Add(new QuorumChanged(quorum.Quorate, quorum.ExpectedVotes, quorum.TotalVotes, quorum.QuorumVotes, quorum.Members));
+        _pending.Quorum(new QuorumChanged(quorum.Quorate, quorum.ExpectedVotes, quorum.TotalVotes, quorum.QuorumVotes, quorum.Members));
     }
 
     private static string ReadQdeviceName(VotequorumInfo* info)
@@ -246,19 +268,17 @@ internal sealed unsafe partial class DispatchLoop
         foreach (var member in members)
             _isMember |= member.NodeId == _connection.LocalNodeId && member.Pid == _localPid;
 
-        // Until the first totem confchg arrives (right after our own join) the ring is not known yet.
-        var awaitsRing = _ringSequence == 0;
+        // Nodes lost or found mean a new ring, whose quorum votequorum reports after this confchg.
+        var ringChange = false;
         foreach (var member in left)
         {
             _reassembler.Forget(member.NodeId, member.Pid);
-            awaitsRing |= member.Reason == CpgReason.NodeDown;
+            ringChange |= member.Reason == CpgReason.NodeDown;
         }
         foreach (var member in joined)
-            awaitsRing |= member.Reason == CpgReason.NodeUp;
+            ringChange |= member.Reason == CpgReason.NodeUp;
 
-        if (awaitsRing)
-            _viewsAwaitingRing.Add(_pending.Count);
-        _pending.Add(new ViewChanged(ToMembers(members), ToMembers(joined), ToMembers(left), _ringSequence));
+        _pending.AddView(new ViewChanged(ToMembers(members), ToMembers(joined), ToMembers(left), 0), ringChange, Environment.TickCount64);
 
         if (_isMember)
             _joined.TrySetResult();
@@ -268,15 +288,12 @@ internal sealed unsafe partial class DispatchLoop
 
     /// <summary>
     /// A node joining or leaving forms a new totem ring; corosync reports it right after the CPG confchg of that
-    /// change, so the views still waiting in this batch take the new ring's sequence.
+    /// change, so the views still waiting for it take the new ring's sequence.
     /// </summary>
-    private void TotemConfchg(ulong ringSequence)
-    {
-        _ringSequence = ringSequence;
-        foreach (var index in _viewsAwaitingRing)
-            _pending[index] = ((ViewChanged)_pending[index]) with { RingSequence = ringSequence };
-        _viewsAwaitingRing.Clear();
-    }
+    private void TotemConfchg(ulong ringSequence) => _pending.TotemRing(ringSequence);
+
+    /// <summary>votequorum names the ring (sync_process) before it reports that ring's quorum (sync_activate).</summary>
+    private void QuorumRing(ulong ringSequence) => _pending.QuorumRing(ringSequence);
 
     private void QuorumNotification(bool quorate, ReadOnlySpan<VotequorumNode> nodes)
     {

@@ -18,7 +18,7 @@ namespace HaApi.Cluster.Tests.ClusterE2E;
 /// its own and, in finally, turns it off again, deletes what it created and repairs the cluster.
 /// </summary>
 [Collection(ClusterCollection.Name)]
-public sealed class FencingEndToEndTests(ClusterFixture fixture, ITestOutputHelper output)
+public sealed partial class FencingEndToEndTests(ClusterFixture fixture, ITestOutputHelper output)
 {
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(45);
     private NamespaceCluster Cluster => fixture.Cluster;

@@ -115,6 +115,9 @@ public sealed class NamespaceCluster : IDisposable
         return output;
     }
 
+    /// <summary>A node's log file (haapi.log, corosync.log) on the host.</summary>
+    public string LogPath(int node, string log = "haapi.log") => Path.Combine(StateRoot, Name, $"node{node}", log);
+
     /// <summary>The last lines of every node's haapi and corosync logs, for failure messages.</summary>
     public string Logs(int lines = 15)
     {
@@ -122,7 +125,7 @@ public sealed class NamespaceCluster : IDisposable
         for (var i = 1; i <= Size; i++)
             foreach (var log in new[] { "haapi.log", "corosync.log" })
             {
-                var path = Path.Combine(StateRoot, Name, $"node{i}", log);
+                var path = LogPath(i, log);
                 if (!File.Exists(path)) continue;
                 text.AppendLine($"--- node{i}/{log}");
                 foreach (var line in File.ReadLines(path).TakeLast(lines)) text.AppendLine(line);

@@ -139,6 +139,8 @@ public sealed class CorosyncTransportClusterTests(CorosyncClusterFixture cluster
                 var quorum = survivor.WaitFor(e => CpgNodeProcess.Is(e, "quorum") && Ids(e).SequenceEqual([1u, 2u]),
                     EventTimeout, "quorum notification for nodes 1 and 2", before[survivor.Node - 1]);
                 Assert.True(quorum.GetProperty("quorate").GetBoolean());
+                // The quorum that is kept follows the view of its ring, and names that ring.
+                Assert.Equal(survivorViews[0].GetProperty("ring").GetUInt64(), quorum.GetProperty("ring").GetUInt64());
                 Assert.Equal((3u, 2u, 2u), (quorum.GetProperty("expected").GetUInt32(), quorum.GetProperty("total").GetUInt32(),
                     quorum.GetProperty("quorum").GetUInt32()));
             }
@@ -151,6 +153,12 @@ public sealed class CorosyncTransportClusterTests(CorosyncClusterFixture cluster
                 EventTimeout, "not quorate on the cut node", before[2]);
             Assert.Equal([3u], Ids(isolated));
             Assert.DoesNotContain(members[2].Events("quorum"), e => e.GetProperty("quorate").GetBoolean() && Ids(e).SequenceEqual([3u]));
+            // The cut node hears that it lost quorum before it sees the others leave: a DC acting on the 1-member view
+            // with the quorum it had before the cut fenced the healthy majority.
+            var alone = members[2].WaitFor(e => CpgNodeProcess.Is(e, "view") && CpgNodeProcess.MemberIds(e).SequenceEqual([3u]),
+                EventTimeout, "1-member view on the cut node", before[2]);
+            Assert.Equal(alone.GetProperty("ring").GetUInt64(), isolated.GetProperty("ring").GetUInt64());
+            Assert.Empty(ViewsSeenAsQuorateWithout(members[2].EventsSince(before[2]), minimumMembers: 2, quorateBefore: true));
         }
         finally
         {
@@ -226,6 +234,21 @@ public sealed class CorosyncTransportClusterTests(CorosyncClusterFixture cluster
             cluster.Run("thaw", "node2");
             cluster.Run("wait");
         }
+    }
+
+    /// <summary>The views a reader that keeps the last quorum it saw would take as quorate with too few members.</summary>
+    private static List<string> ViewsSeenAsQuorateWithout(IEnumerable<JsonElement> events, int minimumMembers, bool quorateBefore)
+    {
+        var quorate = quorateBefore;
+        var found = new List<string>();
+        foreach (var e in events)
+        {
+            if (CpgNodeProcess.Is(e, "quorum"))
+                quorate = e.GetProperty("quorate").GetBoolean();
+            else if (CpgNodeProcess.Is(e, "view") && quorate && CpgNodeProcess.MemberIds(e).Length < minimumMembers)
+                found.Add(e.GetRawText());
+        }
+        return found;
     }
 
     /// <summary>One tools/CpgNode per node in a fresh group, started in parallel (dotnet start-up dominates).</summary>

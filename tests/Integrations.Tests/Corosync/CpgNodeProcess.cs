@@ -78,6 +78,13 @@ internal sealed class CpgNodeProcess : IDisposable
 
     public JsonElement WaitFor(Func<JsonElement, bool> match, TimeSpan timeout, string what) => WaitFor(match, timeout, what, since: 0);
 
+    /// <summary>Every event printed from index since on, in the order the transport delivered them.</summary>
+    public IReadOnlyList<JsonElement> EventsSince(int since)
+    {
+        lock (_lock)
+            return _events.Skip(since).ToList();
+    }
+
     /// <summary>Events printed so far; pass it as since to wait only for what comes after.</summary>
     public int EventCount
     {
