@@ -123,8 +123,10 @@ public sealed class LocalExecutor : IAsyncDisposable
                 next = _schedule.NextDueAt();
             }
             foreach (var request in due) _ = RunRecurringAsync(request, ct);
+            // Nothing scheduled: sleep until woken. (Infinite is -1 ms: it must not be clamped to zero like an
+            // overdue monitor's wait, or the loop spins.)
             var wait = next is null ? Timeout.InfiniteTimeSpan : next.Value - _time.GetUtcNow();
-            if (wait < TimeSpan.Zero) wait = TimeSpan.Zero;
+            if (next is not null && wait < TimeSpan.Zero) wait = TimeSpan.Zero;
             // Sleep on the injected clock (simulations drive it), or until the schedule changes.
             using var nap = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var delay = Task.Delay(wait, _time, nap.Token);

@@ -68,6 +68,27 @@ public class LocalExecutorTests
         }
     }
 
+    /// <summary>The system clock, counting how often the executor reads it.</summary>
+    private sealed class CountingClock : TimeProvider
+    {
+        public int Reads;
+        public override DateTimeOffset GetUtcNow() { Interlocked.Increment(ref Reads); return base.GetUtcNow(); }
+    }
+
+    [Fact]
+    public async Task An_executor_with_no_recurring_monitor_sleeps_instead_of_polling_its_schedule()
+    {
+        var clock = new CountingClock();
+        await using var executor = new LocalExecutor(new SimulatedAgents(TimeSpan.Zero), clock, (_, _) => ValueTask.CompletedTask);
+        executor.Start();
+
+        await Task.Delay(300);
+
+        // Each pass of the loop reads the clock twice; a sleeping loop has made one pass. A loop that took "no
+        // monitor" for "a monitor due now" spun through hundreds of thousands of passes (two cores busy while idle).
+        Assert.True(clock.Reads < 20, $"the idle executor read the clock {clock.Reads} times in 300 ms");
+    }
+
     [Fact]
     public async Task Recurring_monitor_runs_on_its_interval_and_reports_only_changes()
     {
