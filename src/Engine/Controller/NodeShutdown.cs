@@ -42,7 +42,7 @@ public sealed class NodeShutdown(ConfigurationReplica replica, ClusterController
         await replica.SetTransientAttributeAsync("shutdown", requestedAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
         log.LogInformation("Node {Node} is shutting down: asked the DC to stop or move its resources (for at most {Limit})", local, limit);
 
-        IReadOnlyList<string> left = [];
+        List<string> left;
         while (time.GetUtcNow() - requestedAt < limit)
         {
             var view = controller.View;
@@ -58,7 +58,8 @@ public sealed class NodeShutdown(ConfigurationReplica replica, ClusterController
             }
             await Task.Delay(Poll, time, cancellationToken).ConfigureAwait(false);
         }
-        if (left.Count == 0) left = ManagedResourcesOn(local, new SchedulerInput(replica.Config, controller.View.Status, replica.State.Quorate, time.GetUtcNow()));
+        left = ManagedResourcesOn(local, new SchedulerInput(replica.Config, controller.View.Status, replica.State.Quorate, time.GetUtcNow()));
+        if (left.Count == 0) return await AnnounceLeavingAsync(local, cancellationToken).ConfigureAwait(false);
         log.LogCritical("Node {Node} stops with {Resources} still running: the cluster could not stop them here; " +
                         "the other nodes will treat this node as failed (fencing it if enabled)", local, string.Join(", ", left));
         return Outcome.LeftRunning;
