@@ -313,7 +313,7 @@ internal static class ActionsPhase
         if (p.Orphan) return;
         foreach (var node in p.RunningOn.Where(n => n.Online && !n.Unclean).Distinct())
         {
-            var history = ws.Input.Status.Find(node.Name)?.FindResource(p.HistoryId)?.Operations ?? [];
+            var history = node.History(p.HistoryId)?.Operations ?? [];
             var orphaned = history
                 .Where(h => h.Operation == "monitor" && h.IsRecurring && h.OpStatus != OperationRecord.StatusCancelled
                             && !h.Id.EndsWith("_last_failure_0", StringComparison.Ordinal))
