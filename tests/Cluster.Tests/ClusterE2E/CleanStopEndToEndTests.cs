@@ -18,15 +18,7 @@ public sealed partial class FailoverEndToEndTests
         var stopped = 0;
         try
         {
-            await CreateAsync("/api/v1/resources", $$"""
-                {"id":"{{vip}}","agent":"ocf:heartbeat:IPaddr2","params":{"ip":"{{address}}","cidr_netmask":"24","nic":"eth0"},
-                 "operations":[{"name":"monitor","interval":"2s","timeout":"20s"}]}
-                """);
-            await CreateAsync("/api/v1/resources", WebServer(web, 8081));
-            await CreateAsync("/api/v1/constraints/colocation", $$"""{"id":"{{web}}-with-vip","resource":"{{web}}","withResource":"{{vip}}","score":"INFINITY"}""");
-            await CreateAsync("/api/v1/constraints/order", $$"""{"id":"{{vip}}-then-web","first":"{{vip}}","then":"{{web}}"}""");
-            var first = await ServedNameAsync(address, 8081, _ => true);
-            Assert.True(first is not null, $"http://{address}:8081/ never answered\n{await StatusTextAsync(1)}\n{Cluster.Logs(40)}");
+            var first = await CreateServedVipAsync(vip, web, address, 8081);
             stopped = int.Parse(first["node".Length..]);
 
             Cluster.Run("stop", $"node{stopped}");

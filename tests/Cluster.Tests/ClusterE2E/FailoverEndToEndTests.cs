@@ -36,16 +36,7 @@ public sealed partial class FailoverEndToEndTests(ClusterFixture fixture, ITestO
         {
             await CreateAsync("/api/v1/alerts",
                 $$"""{"id":"{{alert}}","agent":"haapi:snmp","recipients":[{"id":"{{alert}}-r","value":"{{trapd.Recipient}}"}]}""");
-            await CreateAsync("/api/v1/resources", $$"""
-                {"id":"{{vip}}","agent":"ocf:heartbeat:IPaddr2","params":{"ip":"{{address}}","cidr_netmask":"24","nic":"eth0"},
-                 "operations":[{"name":"monitor","interval":"2s","timeout":"20s"}]}
-                """);
-            await CreateAsync("/api/v1/resources", WebServer(web, 8080));
-            await CreateAsync("/api/v1/constraints/colocation", $$"""{"id":"{{web}}-with-vip","resource":"{{web}}","withResource":"{{vip}}","score":"INFINITY"}""");
-            await CreateAsync("/api/v1/constraints/order", $$"""{"id":"{{vip}}-then-web","first":"{{vip}}","then":"{{web}}"}""");
-
-            var first = await ServedNameAsync(address, 8080, _ => true);
-            Assert.True(first is not null, $"http://{address}:8080/ never answered\n{await StatusTextAsync(1)}\n{Cluster.Logs(40)}");
+            var first = await CreateServedVipAsync(vip, web, address, 8080);
             output.WriteLine($"the virtual IP {address} is served by {first}");
             cut = int.Parse(first["node".Length..]);
 
@@ -232,6 +223,21 @@ public sealed partial class FailoverEndToEndTests(ClusterFixture fixture, ITestO
             using (await Cluster.Client(1).PatchAsync("/api/v1/properties", new StringContent("""{"no-quorum-policy":null}""", Encoding.UTF8, "application/json"))) { }
             await DeleteAsync(kept);
         }
+    }
+
+    /// <summary>A virtual IP and a web server colocated with it and started after it; returns the node serving it.</summary>
+    private async Task<string> CreateServedVipAsync(string vip, string web, string address, int port)
+    {
+        await CreateAsync("/api/v1/resources", $$"""
+            {"id":"{{vip}}","agent":"ocf:heartbeat:IPaddr2","params":{"ip":"{{address}}","cidr_netmask":"24","nic":"eth0"},
+             "operations":[{"name":"monitor","interval":"2s","timeout":"20s"}]}
+            """);
+        await CreateAsync("/api/v1/resources", WebServer(web, port));
+        await CreateAsync("/api/v1/constraints/colocation", $$"""{"id":"{{web}}-with-vip","resource":"{{web}}","withResource":"{{vip}}","score":"INFINITY"}""");
+        await CreateAsync("/api/v1/constraints/order", $$"""{"id":"{{vip}}-then-web","first":"{{vip}}","then":"{{web}}"}""");
+        var first = await ServedNameAsync(address, port, _ => true);
+        Assert.True(first is not null, $"http://{address}:{port}/ never answered\n{await StatusTextAsync(1)}\n{Cluster.Logs(40)}");
+        return first;
     }
 
     private static string WebServer(string id, int port) => $$"""
