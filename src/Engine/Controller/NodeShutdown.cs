@@ -18,57 +18,49 @@ public sealed class NodeShutdown(ConfigurationReplica replica, ClusterController
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>How the drain ended.</summary>
-    public enum Outcome
-    {
-        /// <summary>Not part of a view: nothing to hand over.</summary>
-        NotJoined,
-        /// <summary>Nothing managed runs here; the node announced it leaves cleanly.</summary>
-        Drained,
-        /// <summary>Something managed still runs here and the cluster will do nothing more about it (a failed stop
-        /// without fencing, a node without quorum under no-quorum-policy=freeze) or the time ran out: the node
-        /// leaves without announcing it, so that the survivors treat what it ran as unknown.</summary>
-        LeftRunning,
-    }
-
-    /// <summary>Drains this node, for at most the cluster's shutdown-escalation.</summary>
-    public async Task<Outcome> DrainAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Drains this node, for at most the cluster's shutdown-escalation. A node outside a synchronised view has nothing
+    /// to hand over. If something managed is still running here when the cluster will do nothing more about it (a
+    /// failed stop without fencing, no quorum under no-quorum-policy=freeze) or the time runs out, the node leaves
+    /// without announcing it, so that the survivors treat what it ran as unknown.
+    /// </summary>
+    public async Task DrainAsync(CancellationToken cancellationToken)
     {
         var local = replica.Local.Name;
-        if (replica.State is not { Synced: true } || controller.View.Status.Find(local) is null) return Outcome.NotJoined;
+        if (replica.State is not { Synced: true } || controller.View.Status.Find(local) is null) return;
         var limit = replica.Config.Properties.ShutdownEscalation;
 
         var requestedAt = time.GetUtcNow();
         await replica.SetTransientAttributeAsync("shutdown", requestedAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
         log.LogInformation("Node {Node} is shutting down: asked the DC to stop or move its resources (for at most {Limit})", local, limit);
 
-        List<string> left;
         while (time.GetUtcNow() - requestedAt < limit)
         {
             var view = controller.View;
-            var state = replica.State;
             var node = view.Status.Find(local);
             // Judge only once the DC has seen the request: before that, "nothing to do" means nothing yet.
             if (node is not null && node.TransientAttributes.ContainsKey("shutdown") && !view.InFlight.Any(a => a.Request.Node == local))
             {
-                var input = new SchedulerInput(replica.Config, view.Status, state.Quorate, time.GetUtcNow());
-                left = ManagedResourcesOn(local, input);
-                if (left.Count == 0) return await AnnounceLeavingAsync(local, cancellationToken).ConfigureAwait(false);
-                if (!Settlement.PendingActions(input.Config, input.Status, input.HaveQuorum, input.Now).Any(a => a.Node == local)) break;
+                var input = new SchedulerInput(replica.Config, view.Status, replica.State.Quorate, time.GetUtcNow());
+                if (ManagedResourcesOn(local, input).Count == 0
+                    || !Settlement.PendingActions(input.Config, input.Status, input.HaveQuorum, input.Now).Any(a => a.Node == local)) break;
             }
             await Task.Delay(Poll, time, cancellationToken).ConfigureAwait(false);
         }
-        left = ManagedResourcesOn(local, new SchedulerInput(replica.Config, controller.View.Status, replica.State.Quorate, time.GetUtcNow()));
-        if (left.Count == 0) return await AnnounceLeavingAsync(local, cancellationToken).ConfigureAwait(false);
+        var left = ManagedResourcesOn(local, new SchedulerInput(replica.Config, controller.View.Status, replica.State.Quorate, time.GetUtcNow()));
+        if (left.Count == 0)
+        {
+            await AnnounceLeavingAsync(local, cancellationToken).ConfigureAwait(false);
+            return;
+        }
         log.LogCritical("Node {Node} stops with {Resources} still running: the cluster could not stop them here; " +
                         "the other nodes will treat this node as failed (fencing it if enabled)", local, string.Join(", ", left));
-        return Outcome.LeftRunning;
     }
 
     private static List<string> ManagedResourcesOn(string node, SchedulerInput input) =>
         [.. CurrentState.Unpack(input).Resources.Where(r => r.Managed && !r.Maintenance && r.Nodes.Contains(node)).Select(r => r.Id)];
 
-    private async Task<Outcome> AnnounceLeavingAsync(string local, CancellationToken cancellationToken)
+    private async Task AnnounceLeavingAsync(string local, CancellationToken cancellationToken)
     {
         await transport.MulticastAsync(new NodeLeaving(local, time.GetUtcNow()).Encode(), cancellationToken).ConfigureAwait(false);
         // Leave only after the announcement is in the agreed order ahead of the departure.
@@ -76,6 +68,5 @@ public sealed class NodeShutdown(ConfigurationReplica replica, ClusterController
         while (controller.View.Status.Find(local)?.Expected != "down" && time.GetUtcNow() < deadline)
             await Task.Delay(Poll, time, cancellationToken).ConfigureAwait(false);
         log.LogInformation("Node {Node} has stopped its resources and leaves the cluster cleanly", local);
-        return Outcome.Drained;
     }
 }
