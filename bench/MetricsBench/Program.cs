@@ -43,11 +43,13 @@ void Measure(string scenario, bool statusChanges)
     var allocated = 0L;
     var snapshotAllocated = 0L;
     var cpu = TimeSpan.Zero;
+    var collections = new int[3];
     // Stands in for the response's pooled pipe buffers, which Kestrel reuses between requests.
     var body = new ArrayBufferWriter<byte>(1024 * 1024);
     for (var i = -20; i < iterations; i++) // the first 20 warm up the JIT
     {
         // An equal status in a new object, as the status store hands out after any change: nothing can be reused.
+        if (i == 0) for (var g = 0; g < 3; g++) collections[g] = -GC.CollectionCount(g);
         var current = statusChanges ? new ClusterStatus(status.Nodes) : status;
         var before = GC.GetAllocatedBytesForCurrentThread();
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
@@ -70,11 +72,13 @@ void Measure(string scenario, bool statusChanges)
         if (started != resources) throw new InvalidOperationException($"expected {resources} started resources, the snapshot has {started}");
     }
 
+    for (var g = 0; g < 3; g++) collections[g] += GC.CollectionCount(g);
     Console.WriteLine();
     Console.WriteLine($"{scenario}: exposition {bytes / 1024.0:F0} KiB, {allocated / iterations / 1048576.0:F2} MB allocated per scrape " +
         $"({snapshotAllocated / iterations / 1048576.0:F2} MB of it by the snapshot), " +
         $"{cpu.TotalMilliseconds / iterations:F2} ms of process CPU per scrape (all threads, GC included: on a loaded machine the " +
         "wall-clock times below include waiting for a core), load avg now " + LoadAverage());
+    Console.WriteLine($"garbage collections in the timed runs: gen0 {collections[0]}, gen1 {collections[1]}, gen2 {collections[2]}");
     Console.WriteLine("                      min ms    p50 ms    p99 ms    max ms");
     Report("snapshot", build);
     Report("exposition write", write);

@@ -20,7 +20,7 @@ internal sealed class SeriesKeySet
     /// <summary>Adds the key; false when it was already there.</summary>
     public bool Add(ReadOnlySpan<char> key)
     {
-        var hash = string.GetHashCode(key, StringComparison.Ordinal);
+        var hash = Hash(key);
         for (var i = _buckets[Bucket(hash, _buckets.Length)]; i != 0; i = _entries[i - 1].Next)
         {
             var e = _entries[i - 1];
@@ -54,6 +54,21 @@ internal sealed class SeriesKeySet
             _entries[i].Next = _buckets[bucket];
             _buckets[bucket] = i + 1;
         }
+    }
+
+    /// <summary>
+    /// A multiply-rotate hash over eight bytes at a time: several times faster than the randomised string hash on
+    /// keys of a hundred characters and more, and flooding is no concern for keys built from the cluster's own
+    /// configuration.
+    /// </summary>
+    private static int Hash(ReadOnlySpan<char> key)
+    {
+        var words = System.Runtime.InteropServices.MemoryMarshal.Cast<char, ulong>(key);
+        var h = (ulong)key.Length;
+        foreach (var w in words) h = System.Numerics.BitOperations.RotateLeft((h ^ w) * 0x9E3779B97F4A7C15UL, 31);
+        for (var i = words.Length * 4; i < key.Length; i++) h = (h ^ key[i]) * 0x9E3779B97F4A7C15UL;
+        h ^= h >> 32;
+        return (int)h;
     }
 
     private static int Bucket(int hash, int length) => (int)((uint)hash % (uint)length);

@@ -98,11 +98,27 @@ public class PrometheusTextWriterTests
     }
 
     [Fact]
+    public void Rendered_text_is_kept_in_small_heap_chunks_of_whole_lines()
+    {
+        var text = new System.Text.StringBuilder();
+        for (var i = 0; i < 20_000; i++) text.Append("r{resource=\"rsc").Append(i).Append("\",node=\"n\u00f6de\"} 1\n");
+        var utf8 = System.Text.Encoding.UTF8.GetBytes(text.ToString());
+
+        var chunks = RenderedFamilies.Chunk(utf8);
+
+        Assert.True(chunks.Length > 1);
+        Assert.All(chunks, c => Assert.True(c.Length < 85_000 && c[^1] == (byte)'\n', $"chunk of {c.Length} bytes"));
+        Assert.Equal(utf8, chunks.SelectMany(c => c).ToArray());
+    }
+
+    [Fact]
     public void Invalid_names_and_split_families_are_programming_errors()
     {
         Assert.Throws<ArgumentException>(() => Write(w => w.BeginFamily("1bad", MetricType.Gauge, "h")));
         Assert.Throws<ArgumentException>(() => Write(w => { w.BeginFamily("ok", MetricType.Gauge, "h"); w.Sample(1, ("bad-label", "v")); }));
         Assert.Throws<ArgumentException>(() => Write(w => { w.BeginFamily("ok", MetricType.Gauge, "h"); w.Sample(1, ("__reserved", "v")); }));
+        // A valid name seen before at the same position does not let an invalid one through.
+        Assert.Throws<ArgumentException>(() => Write(w => { w.BeginFamily("ok", MetricType.Gauge, "h"); w.Sample(1, ("a", "v"), ("b", "v")); w.Sample(1, ("a", "v"), ("b-c", "v")); }));
         Assert.Throws<InvalidOperationException>(() => Write(w => { w.BeginFamily("a", MetricType.Gauge, "h"); w.BeginFamily("a", MetricType.Gauge, "h"); }));
     }
 }
