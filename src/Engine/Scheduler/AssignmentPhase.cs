@@ -186,8 +186,6 @@ internal static class AssignmentPhase
             foreach (var p in clone.Primitives())
                 if (p.Allowed.TryGetValue(node, out var w)) p.Allowed[node] = Scores.Add(w, delta);
         }
-        foreach (var c in clone.ThisWith.Where(c => InstancesShare(clone, c)))
-            foreach (var instance in clone.Instances) ColocationScores.ApplyToDependent(instance, c);
 
         // A stable sort, as Pacemaker's list sort is: instances it cannot tell apart keep their order.
         var instances = clone.Instances.Order(new InstanceOrder(clone)).ToList();
@@ -259,6 +257,10 @@ internal static class AssignmentPhase
             foreach (var n in p.Allowed.Keys.ToList())
                 if (!CanRunInstance(clone, n, counts, perNode)) p.Allowed[n] = -Scores.Inf;
 
+        // The clone's own colocations reach an instance only as it is placed (Pacemaker hands them down then), so
+        // they do not count when the instances are ordered: an instance whose node the primary leaves is still
+        // placed first, and follows the primary instead of a spare instance starting there.
+        foreach (var c in clone.ThisWith.Where(c => InstancesShare(clone, c))) ColocationScores.ApplyToDependent(inst, c);
         var chosen = Assign(ws, inst, prefer);
         if (chosen is not null && prefer is not null && chosen != prefer)
         {
