@@ -185,6 +185,10 @@ internal static class OrderingPhase
                     if (task is "stop" or "demote" && !p.IsActive) return found;
                     var created = ws.NewAction(p, task, null, optional: true);
                     created.Runnable = false;
+                    // Pacemaker's own "stop before start" reaches this start too: a resource that must stop makes it
+                    // required, so what starts after it reports "required X start" (not "unrunnable X start").
+                    if (task == "start")
+                        foreach (var stop in p.Actions.Where(a => a.Task == "stop").ToList()) ws.Order(stop, created, OrderFlags.ImpliesThen | OrderFlags.Restart);
                     return [created];
                 }
             default:
