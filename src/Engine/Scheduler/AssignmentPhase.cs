@@ -186,8 +186,6 @@ internal static class AssignmentPhase
             foreach (var p in clone.Primitives())
                 if (p.Allowed.TryGetValue(node, out var w)) p.Allowed[node] = Scores.Add(w, delta);
         }
-        foreach (var c in clone.ThisWith.Where(c => InstancesShare(clone, c)))
-            foreach (var instance in clone.Instances) ColocationScores.ApplyToDependent(instance, c);
 
         // A stable sort, as Pacemaker's list sort is: instances it cannot tell apart keep their order.
         var instances = clone.Instances.Order(new InstanceOrder(clone)).ToList();
@@ -216,6 +214,7 @@ internal static class AssignmentPhase
         var available = ws.Nodes.Count(n => n.CanRunResources && clone.Allowed.GetValueOrDefault(n, -Scores.Inf) >= 0);
         var loopMax = available > 0 ? Math.Max(1, max / available) : 1;
         var assigned = 0;
+        var attempts = new Dictionary<ResourceNode, int>();
 
         foreach (var inst in instances)
         {
@@ -223,7 +222,7 @@ internal static class AssignmentPhase
             if (!inst.IsActive || !IsProvisional(inst) || inst.Primitives().Any(p => p.Failed)) continue;
             var current = inst.CurrentNode!;
             if (counts[current] >= loopMax || !CanRunInstance(clone, current, counts, perNode)) continue;
-            if (AssignInstance(ws, clone, inst, current, counts, perNode) is { } node)
+            if (AssignInstance(ws, clone, inst, current, counts, perNode, attempts) is { } node)
             {
                 counts[node]++;
                 assigned++;
@@ -239,7 +238,7 @@ internal static class AssignmentPhase
                 if (inst is GroupNode g) { g.Provisional = false; g.NextRole = Role.Stopped; }
                 continue;
             }
-            if (AssignInstance(ws, clone, inst, null, counts, perNode) is { } node)
+            if (AssignInstance(ws, clone, inst, null, counts, perNode, attempts) is { } node)
             {
                 counts[node]++;
                 assigned++;
@@ -247,18 +246,38 @@ internal static class AssignmentPhase
         }
     }
 
+    /// <summary>
+    /// The clone's colocations that bind each instance: those with other resources that <see cref="InstancesShare"/>,
+    /// and the anti-colocations of other resources with the clone (dependents' positive wishes already reach the
+    /// instances through the clone's own scores).
+    /// </summary>
+    private static void InheritColocations(CloneNode clone, ResourceNode inst)
+    {
+        foreach (var c in clone.ThisWith.Where(c => InstancesShare(clone, c))) ColocationScores.ApplyToDependent(inst, c);
+        if (inst is not PrimitiveNode p) return;
+        foreach (var c in clone.WithThis.Where(c => c.Score < 0))
+            p.Allowed = ColocationScores.Merge(c.Dependent, p.Allowed, c.Score / (float)Scores.Inf, forward: false, rollback: true, onlyPositive: false) ?? p.Allowed;
+    }
+
     private static bool IsProvisional(ResourceNode r) => r.Primitives().Any(p => p.Provisional);
 
     private static bool CanRunInstance(CloneNode clone, NodeInfo node, Dictionary<NodeInfo, int> counts, int perNode) =>
         node.CanRunResources && clone.Allowed.GetValueOrDefault(node, -Scores.Inf) >= 0 && counts[node] < perNode;
 
-    private static NodeInfo? AssignInstance(WorkingSet ws, CloneNode clone, ResourceNode inst, NodeInfo? prefer, Dictionary<NodeInfo, int> counts, int perNode)
+    private static NodeInfo? AssignInstance(WorkingSet ws, CloneNode clone, ResourceNode inst, NodeInfo? prefer, Dictionary<NodeInfo, int> counts, int perNode, Dictionary<ResourceNode, int> attempts)
     {
         var backup = inst.Primitives().ToDictionary(p => p, p => (Allowed: new Dictionary<NodeInfo, int>(p.Allowed), p.NextRole));
         foreach (var p in inst.Primitives())
             foreach (var n in p.Allowed.Keys.ToList())
                 if (!CanRunInstance(clone, n, counts, perNode)) p.Allowed[n] = -Scores.Inf;
 
+        // The clone's own colocations reach an instance only as it is placed (Pacemaker hands them down then), so
+        // they do not count when the instances are ordered: an instance whose node the primary leaves is still
+        // placed first, and follows the primary instead of a spare instance starting there. Pacemaker keeps the
+        // copies it handed down on an earlier attempt, so an instance that could not stay where it runs counts them
+        // twice when it is placed again (seed 1034: an anti-colocation of -100 weighs -200 then).
+        var copies = attempts[inst] = attempts.GetValueOrDefault(inst) + 1;
+        for (var i = 0; i < copies; i++) InheritColocations(clone, inst);
         var chosen = Assign(ws, inst, prefer);
         if (chosen is not null && prefer is not null && chosen != prefer)
         {

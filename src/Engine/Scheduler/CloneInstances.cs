@@ -1,3 +1,5 @@
+using HaApi.Engine.Model;
+
 namespace HaApi.Engine.Scheduler;
 
 /// <summary>
@@ -29,7 +31,7 @@ internal static class CloneInstances
             var peer = node is null ? null : Peer(other, node, stopping);
             if (peer is null)
             {
-                if (dependent == then && flags.HasFlag(OrderFlags.RunnableLeft)) Inhibit(instance);
+                if (dependent == then && !stopping && (flags & (OrderFlags.RunnableLeft | OrderFlags.ImpliesThen)) != 0) Inhibit(instance);
                 continue;
             }
             var (f, t) = dependent == then ? (peer, instance) : (instance, peer);
@@ -47,7 +49,8 @@ internal static class CloneInstances
 
     /// <summary>
     /// No instance of the clone it must start after will be on its node: the dependent instance cannot run there.
-    /// Pacemaker unassigns it after placement, so it stops without a reason.
+    /// Pacemaker unassigns it after placement (its start cannot run, its stop is required), so it stops without a
+    /// reason, and an instance that was not running is not mentioned at all (seed 3020: no "Start b:1 blocked").
     /// </summary>
     private static void Inhibit(ResourceNode instance)
     {
@@ -55,6 +58,8 @@ internal static class CloneInstances
         {
             foreach (var a in p.Actions.Where(a => a.Task == "start")) a.Runnable = false;
             foreach (var a in p.Actions.Where(a => a.Task == "stop")) a.Optional = false;
+            AssignmentPhase.Finalize(p, null, force: true);
         }
+        if (instance is GroupNode g) g.NextRole = Role.Stopped;
     }
 }

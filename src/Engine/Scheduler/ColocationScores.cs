@@ -34,6 +34,9 @@ internal static class ColocationScores
             case CloneNode { Promotable: true } clone when c.PrimaryRole is Role.Promoted or Role.Unpromoted:
                 WithPromotableRole(dependent, clone, c);
                 return;
+            case CloneNode clone when c.Dependent is CloneNode { Interleave: true } owner && owner != clone && c.DependentRole is null && c.PrimaryRole is null:
+                WithInterleavedPeer(dependent, owner, clone, c);
+                return;
             case CloneNode clone:
                 var nodes = clone.Primitives().Where(p => !p.Blocked).Select(p => p.AssignedTo).OfType<NodeInfo>().Distinct().ToList();
                 if (c.Score >= Scores.Inf)
@@ -50,6 +53,28 @@ internal static class ColocationScores
                 Match(dependent, c.Score, p.AssignedTo);
                 return;
         }
+    }
+
+    /// <summary>
+    /// An instance of an interleaved clone colocated with another clone follows one instance of it: the one on its
+    /// own node once placed, else the one on the first node of its own sorted scores that has one (Pacemaker's
+    /// compatible child; so b:0 may leave a node where an A instance stays, seed 3036). With none to pair with, a
+    /// mandatory colocation leaves it nowhere to run. Clones that allow different numbers of instances per node
+    /// cannot interleave, and Pacemaker then ignores the colocation.
+    /// </summary>
+    private static void WithInterleavedPeer(ResourceNode dependent, CloneNode owner, CloneNode primary, Colocation c)
+    {
+        if (owner.CloneNodeMax != primary.CloneNodeMax) return;
+        var placed = dependent.Primitives().Select(p => p.AssignedTo).FirstOrDefault(n => n is not null);
+        var candidates = placed is not null ? [placed] : AssignmentPhase.SortNodes(dependent.Allowed.Keys, n => dependent.Allowed[n], null);
+        var peerNode = candidates.FirstOrDefault(n => primary.Instances.Any(i => i.Primitives().Any(p => p.AssignedTo == n)));
+        if (peerNode is not null)
+        {
+            Match(dependent, c.Score, peerNode);
+            return;
+        }
+        if (c.Score >= Scores.Inf)
+            foreach (var n in dependent.Allowed.Keys.ToList()) dependent.Allowed[n] = -Scores.Inf;
     }
 
     /// <summary>

@@ -11,7 +11,9 @@ internal static class OrderingPhase
 {
     public static void Run(WorkingSet ws)
     {
-        foreach (var rsc in ws.ById.Values.Distinct().ToList()) Internal(ws, rsc);
+        // Pacemaker's order of creation, which decides the order orderings are applied in (and so which reason an
+        // action keeps): resources in their sorted order, each child's own orderings just before its parent's for it.
+        foreach (var rsc in ws.Resources) Internal(ws, rsc);
         foreach (var c in ws.Config.Orders) Constraint(ws, c);
     }
 
@@ -41,6 +43,7 @@ internal static class OrderingPhase
                     PrimitiveNode? last = null;
                     foreach (var m in g.Members)
                     {
+                        Internal(ws, m);
                         foreach (var a in Find(ws, m, "start", asFirst: false)) ws.Order(start, a, OrderFlags.None);
                         foreach (var a in Find(ws, m, "stop", asFirst: false)) ws.Order(stop, a, OrderFlags.None);
                         foreach (var a in Find(ws, m, "stop", asFirst: true)) ws.Order(a, stopped, last is null ? OrderFlags.ImpliesThen : OrderFlags.None);
@@ -70,6 +73,7 @@ internal static class OrderingPhase
                     ws.Order(stop, stopped, OrderFlags.None);
                     foreach (var i in c.Instances)
                     {
+                        Internal(ws, i);
                         foreach (var a in Find(ws, i, "start", asFirst: false)) ws.Order(start, a, OrderFlags.None);
                         foreach (var a in Find(ws, i, "stop", asFirst: false)) ws.Order(stop, a, OrderFlags.None);
                         foreach (var a in Find(ws, i, "start", asFirst: true)) ws.Order(a, running, OrderFlags.RunnableLeft | OrderFlags.ImpliesThen);
@@ -179,8 +183,12 @@ internal static class OrderingPhase
                     var found = p.Actions.Where(a => a.Task == task && a.Interval == TimeSpan.Zero).ToList();
                     if (found.Count > 0) return found;
                     if (task is "stop" or "demote" && !p.IsActive) return found;
-                    var created = ws.NewAction(p, task, null, optional: !(asFirst && task is "start" or "promote"));
+                    var created = ws.NewAction(p, task, null, optional: true);
                     created.Runnable = false;
+                    // Pacemaker's own "stop before start" reaches this start too: a resource that must stop makes it
+                    // required, so what starts after it reports "required X start" (not "unrunnable X start").
+                    if (task == "start")
+                        foreach (var stop in p.Actions.Where(a => a.Task == "stop").ToList()) ws.Order(stop, created, OrderFlags.ImpliesThen | OrderFlags.Restart);
                     return [created];
                 }
             default:

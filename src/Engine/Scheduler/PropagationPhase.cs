@@ -8,6 +8,7 @@ internal static class PropagationPhase
 {
     public static void Run(WorkingSet ws)
     {
+        new Cascade(ws).Run();
         var changed = true;
         var rounds = 0;
         // Each round only clears flags, so the loop ends; the bound guards against a bug turning it endless.
@@ -17,6 +18,47 @@ internal static class PropagationPhase
             foreach (var e in ws.Orderings) changed |= Apply(e);
             foreach (var a in ws.Actions.Where(a => a.RequiresAny)) changed |= RecomputeAny(a);
             changed |= BlockColocatedDependents(ws);
+        }
+    }
+
+    /// <summary>
+    /// Pacemaker's order of updates: each action's orderings are applied as soon as something they depend on
+    /// changes, depth first, before the next action is looked at. Flags end the same whatever the order (they only
+    /// ever clear), but an action keeps the reason of the first change, so "required X start" versus
+    /// "unrunnable X start" depends on it (bug-1718: X's start becomes required through X's own restart before the
+    /// next group member is looked at). The fixpoint loop in <see cref="Run"/> then settles what this pass leaves.
+    /// </summary>
+    private sealed class Cascade(WorkingSet ws)
+    {
+        // Pacemaker prepends to its action and ordering lists, so it visits the newest first.
+        private readonly ILookup<ActionNode, OrderEdge> outgoing = Enumerable.Reverse(ws.Orderings).ToLookup(e => e.First);
+        // Bounds the work on pathological graphs; whatever is left over is settled by the fixpoint loop.
+        private int budget = 50 * (ws.Orderings.Count + ws.Actions.Count);
+        private const int MaxDepth = 1_000;
+
+        public void Run()
+        {
+            for (var i = ws.Actions.Count - 1; i >= 0; i--) Update(ws.Actions[i], 0);
+        }
+
+        private void Update(ActionNode then, int depth)
+        {
+            if (depth > MaxDepth || budget <= 0) return;
+            var before = (then.Optional, then.Runnable);
+            for (var i = then.After.Count - 1; i >= 0; i--)
+            {
+                if (budget-- <= 0) return;
+                var e = then.After[i];
+                var first = e.First;
+                var firstBefore = (first.Optional, first.Runnable);
+                Apply(e);
+                if ((first.Optional, first.Runnable) == firstBefore) continue;
+                foreach (var next in outgoing[first]) Update(next.Then, depth + 1);
+                Update(first, depth + 1);
+            }
+            if ((then.Optional, then.Runnable) == before) return;
+            Update(then, depth + 1);
+            foreach (var next in outgoing[then]) Update(next.Then, depth + 1);
         }
     }
 
@@ -39,13 +81,13 @@ internal static class PropagationPhase
         if (e.Flags.HasFlag(OrderFlags.RunnableLeft) && !f.Runnable && t.Runnable && !t.RequiresAny)
         {
             t.Runnable = false;
-            if (f.Resource is not null) t.SetReason($"unrunnable {f.Resource.Id} {f.Task}", overwrite: true);
+            if (f.Resource is not null && f.Resource != t.Resource) t.SetReason($"unrunnable {f.Resource.Id} {f.Task}", overwrite: false);
             changed = true;
         }
         if (e.Flags.HasFlag(OrderFlags.Asymmetric) && !f.Runnable && t.Runnable && t.Resource is { IsActive: false })
         {
             t.Runnable = false;
-            if (f.Resource is not null) t.SetReason($"unrunnable {f.Resource.Id} {f.Task}", overwrite: true);
+            if (f.Resource is not null && f.Resource != t.Resource) t.SetReason($"unrunnable {f.Resource.Id} {f.Task}", overwrite: false);
             changed = true;
         }
         if (e.Flags.HasFlag(OrderFlags.BlockedLeft) && !f.Optional && !f.Runnable && t.Runnable)
