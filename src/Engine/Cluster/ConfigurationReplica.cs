@@ -49,9 +49,12 @@ public sealed class ConfigurationReplica : IAsyncDisposable
     private readonly Dictionary<uint, (GroupMember Sender, StateAnnouncement Announcement)> announcements = [];
     private ImmutableSortedDictionary<string, string> localTransient = Attributes.Empty;
     private long term;
-    // Group commit: what applied commands do once the store has synced them (acknowledgements, notifications), in
-    // delivery order. Owned by the delivery loop.
+    // Group commit: what applied commands do once the store has synced them, each list in delivery order. Owned by the
+    // delivery loop. The acknowledgements to other nodes' proposals go first: a remote writer waits on them, while the
+    // log line, the event and the controller's notification hold nobody up.
+    private readonly List<Func<CancellationToken, ValueTask>> acknowledgements = [];
     private readonly List<Func<CancellationToken, ValueTask>> afterSync = [];
+    private int unsyncedCommands;
 
     /// <summary>A proposal of this node awaiting a majority of applications (touched by the delivery loop only, after creation).</summary>
     private sealed class Pending
@@ -201,17 +204,19 @@ public sealed class ConfigurationReplica : IAsyncDisposable
     internal async ValueTask HandleAsync(TransportEvent e, CancellationToken ct, bool moreQueued = false)
     {
         await DispatchAsync(e, ct);
-        if (!moreQueued || afterSync.Count >= MaxBatch) await SyncAsync(ct);
-        if (afterSync.Count == 0) visible = state;
+        if (!moreQueued || unsyncedCommands >= MaxBatch) await SyncAsync(ct);
+        if (unsyncedCommands == 0) visible = state;
     }
 
     /// <summary>Makes the commands applied so far durable, then lets them take effect outside the loop.</summary>
     private async ValueTask SyncAsync(CancellationToken ct)
     {
-        if (afterSync.Count == 0) return;
+        if (unsyncedCommands == 0) return;
         store.Flush();
         visible = state;
-        var actions = afterSync.ToList();
+        unsyncedCommands = 0;
+        var actions = acknowledgements.Concat(afterSync).ToList();
+        acknowledgements.Clear();
         afterSync.Clear();
         foreach (var action in actions) await action(ct);
     }
@@ -353,7 +358,8 @@ public sealed class ConfigurationReplica : IAsyncDisposable
         await NotifyAsync(new TransientAttributesChanged(t.Node, updated), ct);
     }
 
-    /// <summary>Applies a command and writes it to the store; what must wait until it is durable goes to afterSync.</summary>
+    /// <summary>Applies a command and writes it to the store; what must wait until it is durable goes to
+    /// acknowledgements and afterSync.</summary>
     private void ApplyCommand(GroupMember sender, CommandEnvelope envelope)
     {
         var current = state;
@@ -367,6 +373,7 @@ public sealed class ConfigurationReplica : IAsyncDisposable
             // Only the command goes to disk (a journal append), not the whole configuration and history. Until the
             // sync, the new state is only the basis of the next command: nothing outside the loop acts on it.
             store.AppendUnsynced(new StoredConfig(outcome.Config!, history, term), envelope);
+            unsyncedCommands++;
             state = current with { Config = outcome.Config!, History = history };
             afterSync.Add(async ct =>
             {
@@ -390,12 +397,13 @@ public sealed class ConfigurationReplica : IAsyncDisposable
                 mine.Outcome = outcome;
                 mine.RequiredApplications = Majority(current.Config);
                 if (!outcome.Succeeded) mine.Done.TrySetResult(outcome);
+                // After this node's own notifications, so the controller has the change when its writer hears back.
                 else afterSync.Add(_ => { OnApplied(sender, envelope.Id); return ValueTask.CompletedTask; });
             }
         }
         else if (outcome.Succeeded)
         {
-            afterSync.Add(ct => transport.MulticastAsync(new CommandApplied(envelope.Id).Encode(), ct));
+            acknowledgements.Add(ct => transport.MulticastAsync(new CommandApplied(envelope.Id).Encode(), ct));
         }
     }
 
