@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using HaApi.Bench.Replication;
 using HaApi.Cluster.Tests.ClusterE2E;
 
 // Commit latency of configuration writes on a real 3-node cluster (scripts/cluster: namespaces, corosync, haapi).
@@ -11,6 +12,12 @@ using HaApi.Cluster.Tests.ClusterE2E;
 var writes = Arg("--writes", 1000);
 var clients = Arg("--clients", 8);
 var nodes = Arg("--nodes", 3);
+// Tiered JIT keeps recompiling haapi's hot paths for the first ~1,500 writes (up to half of a node's CPU goes to the
+// ".NET Tiered Compilation" thread), so a short warm-up measures start-up, not steady state.
+var warmup = Arg("--warmup", 1000);
+// Runtime totem settings to try, e.g. "seqno_unchanged_const=3,hold=20": set in every node's cmap after start-up
+// (corosync applies totem.* changes at once), so a tuning can be measured without another cluster script.
+var totem = args.SkipWhile(a => a != "--totem").Skip(1).FirstOrDefault() ?? "";
 
 NamespaceCluster.RequireRootAndTools();
 using var cluster = new NamespaceCluster($"bench-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}",
@@ -21,13 +28,35 @@ try
     Console.WriteLine($"starting a {nodes}-node cluster {cluster.Name} (token 1000 ms)...");
     cluster.Up(nodes);
     await WaitReadyAsync();
+    foreach (var setting in totem.Split(',', StringSplitOptions.RemoveEmptyEntries))
+    {
+        var (key, value) = (setting.Split('=')[0].Trim(), setting.Split('=')[1].Trim());
+        for (var i = 1; i <= nodes; i++) cluster.Exec(i, "corosync-cmapctl", "-s", $"totem.{key}", "u32", value);
+        Console.WriteLine($"totem.{key} = {cluster.Exec(1, "corosync-cmapctl", "-g", $"runtime.config.totem.{key}").Trim()}");
+    }
     var node1 = cluster.Client(1);
     var startVersion = await VersionAsync(1);
 
-    // Warm-up: JIT, connection pool, file cache.
-    for (var i = 0; i < 50; i++) await WriteAsync(node1, "warmup", i);
+    // Warm-up: JIT tiering, connection pool, file cache. Reported, as it is what a freshly started cluster sees.
+    var warm = new double[warmup];
+    var warmCost = ClusterCost.Start(cluster, nodes);
+    for (var i = 0; i < warmup; i++)
+    {
+        var sw = Stopwatch.StartNew();
+        await WriteAsync(node1, "warmup", i);
+        warm[i] = sw.Elapsed.TotalMilliseconds;
+    }
+    warmCost.Report("warm-up", warmup);
+    Array.Sort(warm);
+    Console.WriteLine($"warm-up: {warmup} sequential writes, commit latency ms: p50 {P(warm, 50):0.00}  p99 {P(warm, 99):0.00}  max {warm[^1]:0.00}");
+
+    // What an idle cluster costs (heartbeats, token rotation), to set the phases' cost against.
+    var idle = ClusterCost.Start(cluster, nodes);
+    await Task.Delay(TimeSpan.FromSeconds(5));
+    idle.Report("idle 5 s, as if it were 100 writes", 100);
 
     var latencies = new double[writes];
+    var cost = ClusterCost.Start(cluster, nodes);
     var total = Stopwatch.StartNew();
     for (var i = 0; i < writes; i++)
     {
@@ -36,12 +65,14 @@ try
         latencies[i] = sw.Elapsed.TotalMilliseconds;
     }
     total.Stop();
+    cost.Report("sequential", writes);
     Array.Sort(latencies);
     Console.WriteLine($"sequential: {writes} writes through node1 in {total.Elapsed.TotalSeconds:0.00}s ({writes / total.Elapsed.TotalSeconds:0} writes/s)");
     Console.WriteLine($"  commit latency ms: p50 {P(latencies, 50):0.00}  p90 {P(latencies, 90):0.00}  p99 {P(latencies, 99):0.00}  max {latencies[^1]:0.00}  mean {latencies.Average():0.00}");
 
     var concurrent = new List<double>();
     var perClient = writes / clients;
+    cost = ClusterCost.Start(cluster, nodes);
     total.Restart();
     await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
     {
@@ -54,12 +85,13 @@ try
         }
     })));
     total.Stop();
+    cost.Report("concurrent", clients * perClient);
     var sorted = concurrent.Order().ToArray();
     Console.WriteLine($"concurrent: {clients} clients x {perClient} writes through node1 in {total.Elapsed.TotalSeconds:0.00}s: {sorted.Length / total.Elapsed.TotalSeconds:0} writes/s");
     Console.WriteLine($"  commit latency ms: p50 {P(sorted, 50):0.00}  p99 {P(sorted, 99):0.00}  max {sorted[^1]:0.00}");
 
     // Every acknowledged write must show up exactly once on every node: the version counts applied changes.
-    var acknowledged = 50 + writes + sorted.Length;
+    var acknowledged = warmup + writes + sorted.Length;
     // An acknowledgement needs a majority, so a minority node may still be applying the tail: wait for it (bounded).
     var versions = new List<string>();
     var settle = Stopwatch.StartNew();

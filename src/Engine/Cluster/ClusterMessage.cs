@@ -15,6 +15,7 @@ namespace HaApi.Engine.Cluster;
 [JsonDerivedType(typeof(StateTransfer), "state-transfer")]
 [JsonDerivedType(typeof(TransientAttributeSet), "transient-attribute")]
 [JsonDerivedType(typeof(CommandApplied), "command-applied")]
+[JsonDerivedType(typeof(CommandsApplied), "commands-applied")]
 [JsonDerivedType(typeof(Controller.OperationResultRecorded), "operation-result")]
 [JsonDerivedType(typeof(Controller.NodeFenced), "node-fenced")]
 [JsonDerivedType(typeof(Controller.FailCountsCleared), "fail-counts-cleared")]
@@ -63,9 +64,12 @@ public sealed record ConfigCommandMessage(CommandEnvelope Envelope) : ClusterMes
 /// <summary>
 /// Sent by every member after each view change: what configuration version it holds and its own transient node
 /// attributes. Once every member of the view has announced, all agree (from the same delivered messages) on
-/// which member holds the newest configuration.
+/// which member holds the newest configuration. Features name the messages added to wire format 1 that the sender
+/// understands; a member uses one only when every member of the view announced it (older nodes ignore the property
+/// and announce none), so nodes of two releases can be members of one view during a rolling upgrade.
 /// </summary>
-public sealed record StateAnnouncement(string ViewTag, long Term, ConfigVersion Version, IReadOnlyDictionary<string, string> TransientAttributes) : ClusterMessage;
+public sealed record StateAnnouncement(string ViewTag, long Term, ConfigVersion Version, IReadOnlyDictionary<string, string> TransientAttributes,
+    IReadOnlyList<string>? Features = null) : ClusterMessage;
 
 /// <summary>The newest configuration, sent by the member chosen after a view change to those that hold an older one.</summary>
 public sealed record StateTransfer(string ViewTag, long Term, ClusterConfig Config, IReadOnlyList<ChangeRecord> History) : ClusterMessage;
@@ -75,3 +79,10 @@ public sealed record TransientAttributeSet(string Node, string Name, string? Val
 
 /// <summary>A member applied a command; the proposer acknowledges its client once a majority of nodes has.</summary>
 public sealed record CommandApplied(Guid CommandId) : ClusterMessage;
+
+/// <summary>A member applied these commands, made durable by one sync: one message instead of one per command.</summary>
+public sealed record CommandsApplied(IReadOnlyList<Guid> CommandIds) : ClusterMessage
+{
+    /// <summary>The <see cref="StateAnnouncement.Features"/> entry of nodes that understand this message.</summary>
+    public const string Feature = "commands-applied";
+}
