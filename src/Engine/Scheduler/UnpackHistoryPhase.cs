@@ -29,8 +29,11 @@ internal static class UnpackHistoryPhase
 
     private static void Unpack(WorkingSet ws, NodeInfo node, ResourceHistory history)
     {
-        var outcome = Evaluate(ws, node, history, Representative(ws, history));
-        var target = FindTarget(ws, node, history, outcome.Role > Role.Stopped);
+        // One lookup by id per entry (there is one entry per resource and node): nothing changes the index between
+        // choosing the representative and the target.
+        var exact = ws.ById.GetValueOrDefault(history.ResourceId);
+        var outcome = Evaluate(ws, node, history, Representative(ws, history, exact));
+        var target = FindTarget(ws, node, history, exact, outcome.Role > Role.Stopped);
         if (target is null) return;
         if (outcome.ClearFailCount) target.FailCountExpiredOn.Add(node);
         if (outcome.RescheduledMonitors is { } rescheduledMonitors)
@@ -90,8 +93,8 @@ internal static class UnpackHistoryPhase
 
     /// <summary>A configured primitive the history belongs to (any instance of a clone will do): its meta
     /// attributes decide failure expiry before the exact instance is known.</summary>
-    private static PrimitiveNode? Representative(WorkingSet ws, ResourceHistory history) =>
-        ws.ById.GetValueOrDefault(history.ResourceId) as PrimitiveNode
+    private static PrimitiveNode? Representative(WorkingSet ws, ResourceHistory history, ResourceNode? exact) =>
+        exact as PrimitiveNode
         ?? ws.ById.GetValueOrDefault(BaseId(history.ResourceId) + ":0") as PrimitiveNode;
 
     private static Outcome Evaluate(WorkingSet ws, NodeInfo node, ResourceHistory history, PrimitiveNode? representative)
@@ -104,18 +107,17 @@ internal static class UnpackHistoryPhase
         OperationRecord? lastStart = null;
         var onFail = FailResponse.Ignore;
         var bans = 0;
-        // Only a failure needs the definition (its on-fail), and failure-timeout is the same for every entry.
-        Primitive? Definition() => ws.FindPrimitive(history.ResourceId) ?? ws.FindPrimitive(BaseId(history.ResourceId));
+        // failure-timeout is the same for every entry.
         var expires = representative is not null && FailureExpiry.Timeout(representative) > TimeSpan.Zero;
 
         // Pending operations (call id -1) sort last, as they are the newest.
         // Histories are nearly always recorded in call order already: sorting only when needed keeps this loop,
-        // which runs once per resource and node, free of per-entry allocations.
-        IEnumerable<OperationRecord> ops = InCallOrder(history.Operations) ? history.Operations : history.Operations
+        // which runs once per resource and node, free of allocations (no closure, no boxed enumerator either).
+        var ops = InCallOrder(history.Operations) ? history.Operations : [.. history.Operations
             .Select((op, i) => (op, i))
             .OrderBy(x => SortKey(x.op))
             .ThenBy(x => x.i)
-            .Select(x => x.op);
+            .Select(x => x.op)];
 
         foreach (var op in ops)
         {
@@ -200,7 +202,9 @@ internal static class UnpackHistoryPhase
 
             // A failure.
             if (hardError) bans++;
-            var response = ResponseFor(ws, Definition(), op);
+            // Only a failure needs the definition (its on-fail).
+            var definition = ws.FindPrimitive(history.ResourceId) ?? ws.FindPrimitive(BaseId(history.ResourceId));
+            var response = ResponseFor(ws, definition, op);
             if (op.Operation == "stop") bans++;
             if (response > onFail) onFail = response;
             role = op.Operation switch
@@ -255,10 +259,10 @@ internal static class UnpackHistoryPhase
     }
 
     /// <summary>Which primitive (or clone instance) a history entry belongs to; unknown ids become orphans.</summary>
-    private static PrimitiveNode? FindTarget(WorkingSet ws, NodeInfo node, ResourceHistory history, bool active)
+    private static PrimitiveNode? FindTarget(WorkingSet ws, NodeInfo node, ResourceHistory history, ResourceNode? exact, bool active)
     {
         var id = history.ResourceId;
-        if (ws.ById.TryGetValue(id, out var exact) && exact is PrimitiveNode p && (p.Parent is not CloneNode c || c.Unique || p.HistoryId == id)
+        if (exact is PrimitiveNode p && (p.Parent is not CloneNode c || c.Unique || p.HistoryId == id)
             && !(p.Parent is GroupNode { Parent: CloneNode }))
             return p;
 

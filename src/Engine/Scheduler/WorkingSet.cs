@@ -134,10 +134,10 @@ internal sealed class PrimitiveNode(string id, ResourceNode? parent, Primitive d
     public bool Orphan { get; set; }
     public bool Blocked { get; set; }
     public NodeInfo? AssignedTo { get; set; }
-    public HashSet<NodeInfo> ProbedOn { get; } = [];
+    public NodeSet ProbedOn { get; } = new();
     /// <summary>Nodes with history for this very instance (ProbedOn is shared by all instances of an anonymous
     /// clone): promotion scores count only where the instance's state is known.</summary>
-    public HashSet<NodeInfo> KnownOn { get; } = [];
+    public NodeSet KnownOn { get; } = new();
     /// <summary>The start (or migration) that made the resource active on each node: its digest tells whether
     /// the definition changed since.</summary>
     public Dictionary<NodeInfo, OperationRecord> LastStart { get; } = [];
