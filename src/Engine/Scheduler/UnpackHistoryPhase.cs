@@ -52,6 +52,7 @@ internal static class UnpackHistoryPhase
             // Nothing is done to resources on a node in maintenance mode.
             if (node.Maintenance) target.Managed = false;
             if (!target.RunningOn.Contains(node)) target.RunningOn.Add(node);
+            target.NoteActiveHistory(node, history);
             if (outcome.LastStart is not null) target.LastStart[node] = outcome.LastStart;
             if (outcome.Role > target.Role) target.Role = outcome.Role;
         }

@@ -117,8 +117,13 @@ internal abstract class ResourceNode(string id, ResourceNode? parent)
     public abstract NodeInfo? CurrentNode { get; }
     public abstract bool IsActive { get; }
 
-    public ActionNode? FindAction(string task, NodeInfo? node = null) =>
-        Actions.FirstOrDefault(a => a.Task == task && (node is null || a.Node == node));
+    public ActionNode? FindAction(string task, NodeInfo? node = null)
+    {
+        // A loop, not a LINQ query: looked up for every resource in several phases.
+        foreach (var a in Actions)
+            if (a.Task == task && (node is null || a.Node == node)) return a;
+        return null;
+    }
 
     public override string ToString() => Id;
 }
@@ -141,6 +146,30 @@ internal sealed class PrimitiveNode(string id, ResourceNode? parent, Primitive d
     /// <summary>The start (or migration) that made the resource active on each node: its digest tells whether
     /// the definition changed since.</summary>
     public Dictionary<NodeInfo, OperationRecord> LastStart { get; } = [];
+
+    // The history that showed the resource active on each node, kept as it is read: the actions phase looks the
+    // history up for every active resource, and indexing every node's whole history for that cost a dictionary
+    // entry per resource and node.
+    private List<(NodeInfo Node, ResourceHistory History)>? activeHistories;
+
+    /// <summary>Notes the history (under this resource's own history id) that shows it active on the node.</summary>
+    public void NoteActiveHistory(NodeInfo node, ResourceHistory history)
+    {
+        if (history.ResourceId != HistoryId || HistoryOnRecord(node) is not null) return;
+        (activeHistories ??= new(1)).Add((node, history));
+    }
+
+    /// <summary>The node's history of this resource (by its history id), as <see cref="NodeInfo.History"/> finds it:
+    /// a node records one history per id, so the one noted while unpacking is that one.</summary>
+    public ResourceHistory? HistoryOn(NodeInfo node) => HistoryOnRecord(node) ?? node.History(HistoryId);
+
+    private ResourceHistory? HistoryOnRecord(NodeInfo node)
+    {
+        if (activeHistories is null) return null;
+        foreach (var (n, h) in activeHistories)
+            if (n == node) return h;
+        return null;
+    }
     /// <summary>Parameters changed in a way the agent can reload without a restart.</summary>
     public bool Reload { get; set; }
     /// <summary>Nodes whose history was recorded for a different agent: their fail counts are cleared.</summary>
