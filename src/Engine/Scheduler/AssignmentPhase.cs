@@ -26,11 +26,23 @@ internal static class AssignmentPhase
 
     /// <summary>Pacemaker's node order: higher score (unusable nodes count as -INFINITY), then fewer resources
     /// already placed, then the resource's current node, then name.</summary>
-    public static List<NodeInfo> SortNodes(IEnumerable<NodeInfo> nodes, Func<NodeInfo, int> weight, NodeInfo? preferred)
+    public static NodeInfo[] SortNodes(NodeScoreTable scores, NodeInfo? preferred)
     {
         // Each node's weight is looked up once, not in every comparison (this runs once per primitive).
-        var entries = nodes.Select(n => (Node: n, Weight: n.CanRunResources ? weight(n) : -Scores.Inf)).ToArray();
-        Array.Sort(entries, (x, y) =>
+        var keys = scores.Keys;
+        var entries = new (NodeInfo Node, int Weight)[keys.Count];
+        for (var i = 0; i < entries.Length; i++)
+            entries[i] = (keys[i], keys[i].CanRunResources ? scores[keys[i]] : -Scores.Inf);
+        // A total order (names differ), so the result does not depend on the sort algorithm.
+        Array.Sort(entries, new NodeOrder(preferred));
+        var nodes = new NodeInfo[entries.Length];
+        for (var i = 0; i < entries.Length; i++) nodes[i] = entries[i].Node;
+        return nodes;
+    }
+
+    private sealed class NodeOrder(NodeInfo? preferred) : IComparer<(NodeInfo Node, int Weight)>
+    {
+        public int Compare((NodeInfo Node, int Weight) x, (NodeInfo Node, int Weight) y)
         {
             var (a, wa) = x;
             var (b, wb) = y;
@@ -39,10 +51,7 @@ internal static class AssignmentPhase
             if (preferred is not null && a == preferred) return -1;
             if (preferred is not null && b == preferred) return 1;
             return string.CompareOrdinal(a.Name, b.Name);
-        });
-        var list = new List<NodeInfo>(entries.Length);
-        foreach (var (node, _) in entries) list.Add(node);
-        return list;
+        }
     }
 
     public static NodeInfo? Assign(WorkingSet ws, ResourceNode rsc, NodeInfo? prefer) => rsc switch
@@ -92,8 +101,8 @@ internal static class AssignmentPhase
     private static void ChooseNode(PrimitiveNode p, NodeInfo? prefer)
     {
         var current = p.CurrentNode;
-        var nodes = SortNodes(p.Allowed.Keys, n => p.Allowed[n], current);
-        var best = nodes.Count > 0 ? nodes[0] : null;
+        var nodes = SortNodes(p.Allowed, current);
+        var best = nodes.Length > 0 ? nodes[0] : null;
         NodeInfo? chosen = null;
         if (prefer is not null && best is not null && p.Allowed.TryGetValue(prefer, out var pw))
         {
@@ -105,7 +114,7 @@ internal static class AssignmentPhase
             var uniqueCloneInstance = p.Parent is CloneNode { Unique: true };
             if (!uniqueCloneInstance && p.Allowed[chosen] > 0 && chosen.CanRunResources && current is not null && current.CanRunResources)
             {
-                foreach (var other in nodes.Skip(1))
+                foreach (var other in nodes.AsSpan(1))
                 {
                     if (p.Allowed[other] != p.Allowed[chosen]) break;
                     if (other == current)
@@ -175,7 +184,7 @@ internal static class AssignmentPhase
         if (clone.Promotable) Promotion.AddPromotionScores(clone);
 
         foreach (var c in clone.ThisWith) Assign(ws, c.Primary, null);
-        var before = new Dictionary<NodeInfo, int>(clone.Allowed);
+        var before = new NodeScoreTable(clone.Allowed);
         foreach (var c in clone.WithThis)
             clone.Allowed = ColocationScores.Merge(c.Dependent, clone.Allowed, c.Score / (float)Scores.Inf, forward: false, rollback: true, onlyPositive: true) ?? clone.Allowed;
         // Dependents' wishes merged at the clone level reach every instance.
@@ -254,7 +263,7 @@ internal static class AssignmentPhase
 
     private static NodeInfo? AssignInstance(WorkingSet ws, CloneNode clone, ResourceNode inst, NodeInfo? prefer, Dictionary<NodeInfo, int> counts, int perNode)
     {
-        var backup = inst.Primitives().ToDictionary(p => p, p => (Allowed: new Dictionary<NodeInfo, int>(p.Allowed), p.NextRole));
+        var backup = inst.Primitives().ToDictionary(p => p, p => (Allowed: new NodeScoreTable(p.Allowed), p.NextRole));
         foreach (var p in inst.Primitives())
             foreach (var n in p.Allowed.Keys.ToList())
                 if (!CanRunInstance(clone, n, counts, perNode)) p.Allowed[n] = -Scores.Inf;

@@ -15,7 +15,7 @@ internal static class NodeScoresPhase
     {
         foreach (var rsc in ws.ById.Values.Concat(ws.Resources).Distinct())
         {
-            rsc.Allowed = ws.SymmetricCluster ? new Dictionary<NodeInfo, int>(ws.Nodes.Count) : [];
+            rsc.Allowed = new NodeScoreTable(ws.SymmetricCluster ? ws.Nodes.Count : 0);
             if (ws.SymmetricCluster)
                 foreach (var n in ws.Nodes) rsc.Allowed[n] = 0;
         }

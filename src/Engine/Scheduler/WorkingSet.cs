@@ -85,7 +85,7 @@ internal abstract class ResourceNode(string id, ResourceNode? parent)
     public abstract ResourceVariant Variant { get; }
     public Dictionary<string, string> Meta { get; } = new(StringComparer.Ordinal);
     /// <summary>Node scores (Pacemaker's allowed_nodes); a node absent from the table may not run the resource.</summary>
-    public Dictionary<NodeInfo, int> Allowed { get; set; } = [];
+    public NodeScoreTable Allowed { get; set; } = new();
     public bool Provisional { get; set; } = true;
     public bool Assigning { get; set; }
     public int Priority { get; set; }
