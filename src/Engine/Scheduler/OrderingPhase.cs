@@ -184,7 +184,10 @@ internal static class OrderingPhase
         {
             case PrimitiveNode p:
                 {
-                    var found = p.Actions.Where(a => a.Task == task && a.Interval == TimeSpan.Zero).ToList();
+                    // A loop: a lambda capturing the task would allocate its closure on every call of Find.
+                    var found = new List<ActionNode>(1);
+                    foreach (var a in p.Actions)
+                        if (a.Task == task && a.Interval == TimeSpan.Zero) found.Add(a);
                     if (found.Count > 0) return found;
                     if (task is "stop" or "demote" && !p.IsActive) return found;
                     var created = ws.NewAction(p, task, null, optional: !(asFirst && task is "start" or "promote"));

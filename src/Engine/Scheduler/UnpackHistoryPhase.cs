@@ -268,12 +268,16 @@ internal static class UnpackHistoryPhase
             return p;
 
         var baseId = BaseId(id);
-        var clone = ws.Resources.OfType<CloneNode>().FirstOrDefault(c => ws.FindClone(c.Id) is { } cfg &&
-            (cfg.Child == baseId || ws.FindGroup(cfg.Child)?.Members.Contains(baseId) == true));
-        if (clone is not null) return FindCloneInstance(ws, clone, node, history, baseId, active);
+        if (CloneOf(ws, baseId) is { } clone) return FindCloneInstance(ws, clone, node, history, baseId, active);
 
         return Orphan(ws, history);
     }
+
+    // Apart from FindTarget: its lambda captures, and a capturing method allocates its closure on every call, which
+    // is once per resource and node.
+    private static CloneNode? CloneOf(WorkingSet ws, string baseId) =>
+        ws.Resources.OfType<CloneNode>().FirstOrDefault(c => ws.FindClone(c.Id) is { } cfg &&
+            (cfg.Child == baseId || ws.FindGroup(cfg.Child)?.Members.Contains(baseId) == true));
 
     private static PrimitiveNode? FindCloneInstance(WorkingSet ws, CloneNode clone, NodeInfo node, ResourceHistory history, string baseId, bool active)
     {

@@ -319,7 +319,30 @@ internal sealed class WorkingSet(SchedulerInput input)
 
     public NodeInfo? FindNode(string name) => Nodes.FirstOrDefault(n => n.Name == name);
 
-    public IEnumerable<PrimitiveNode> AllPrimitives() => Resources.SelectMany(r => r.Primitives());
+    /// <summary>Every primitive (group members and clone instances included), in resource order. Several phases walk
+    /// them all; collected in one list, without an iterator per group and per primitive.</summary>
+    public IEnumerable<PrimitiveNode> AllPrimitives()
+    {
+        var all = new List<PrimitiveNode>(ById.Count);
+        foreach (var r in Resources) CollectPrimitives(r, all);
+        return all;
+    }
+
+    private static void CollectPrimitives(ResourceNode rsc, List<PrimitiveNode> into)
+    {
+        switch (rsc)
+        {
+            case PrimitiveNode p:
+                into.Add(p);
+                break;
+            case GroupNode g:
+                into.AddRange(g.Members);
+                break;
+            default:
+                foreach (var child in rsc.Children) CollectPrimitives(child, into);
+                break;
+        }
+    }
 
     public ActionNode NewAction(ResourceNode? rsc, string task, NodeInfo? node, bool optional)
     {
