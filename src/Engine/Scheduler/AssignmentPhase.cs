@@ -24,34 +24,32 @@ internal static class AssignmentPhase
         foreach (var (rsc, _) in order) Assign(ws, rsc, null);
     }
 
-    /// <summary>Pacemaker's node order: higher score (unusable nodes count as -INFINITY), then fewer resources
-    /// already placed, then the resource's current node, then name.</summary>
-    public static NodeInfo[] SortNodes(NodeScoreTable scores, NodeInfo? preferred)
+    /// <summary>The first node in Pacemaker's node order: higher score (unusable nodes count as -INFINITY), then
+    /// fewer resources already placed, then the resource's current node, then name. A total order, so the first node
+    /// is found in one pass instead of sorting the table (this runs once per primitive).</summary>
+    public static NodeInfo? BestNode(NodeScoreTable scores, NodeInfo? preferred)
     {
-        // Each node's weight is looked up once, not in every comparison (this runs once per primitive).
-        var keys = scores.Keys;
-        var entries = new (NodeInfo Node, int Weight)[keys.Count];
-        for (var i = 0; i < entries.Length; i++)
-            entries[i] = (keys[i], keys[i].CanRunResources ? scores[keys[i]] : -Scores.Inf);
-        // A total order (names differ), so the result does not depend on the sort algorithm.
-        Array.Sort(entries, new NodeOrder(preferred));
-        var nodes = new NodeInfo[entries.Length];
-        for (var i = 0; i < entries.Length; i++) nodes[i] = entries[i].Node;
-        return nodes;
+        NodeInfo? best = null;
+        var bestWeight = 0;
+        foreach (var (node, score) in scores)
+        {
+            var weight = node.CanRunResources ? score : -Scores.Inf;
+            if (best is null || Before(node, weight, best, bestWeight, preferred))
+            {
+                best = node;
+                bestWeight = weight;
+            }
+        }
+        return best;
     }
 
-    private sealed class NodeOrder(NodeInfo? preferred) : IComparer<(NodeInfo Node, int Weight)>
+    private static bool Before(NodeInfo a, int wa, NodeInfo b, int wb, NodeInfo? preferred)
     {
-        public int Compare((NodeInfo Node, int Weight) x, (NodeInfo Node, int Weight) y)
-        {
-            var (a, wa) = x;
-            var (b, wb) = y;
-            if (wa != wb) return wb.CompareTo(wa);
-            if (a.AssignedCount != b.AssignedCount) return a.AssignedCount.CompareTo(b.AssignedCount);
-            if (preferred is not null && a == preferred) return -1;
-            if (preferred is not null && b == preferred) return 1;
-            return string.CompareOrdinal(a.Name, b.Name);
-        }
+        if (wa != wb) return wa > wb;
+        if (a.AssignedCount != b.AssignedCount) return a.AssignedCount < b.AssignedCount;
+        if (preferred is not null && a == preferred) return true;
+        if (preferred is not null && b == preferred) return false;
+        return string.CompareOrdinal(a.Name, b.Name) < 0;
     }
 
     public static NodeInfo? Assign(WorkingSet ws, ResourceNode rsc, NodeInfo? prefer) => rsc switch
@@ -101,8 +99,7 @@ internal static class AssignmentPhase
     private static void ChooseNode(PrimitiveNode p, NodeInfo? prefer)
     {
         var current = p.CurrentNode;
-        var nodes = SortNodes(p.Allowed, current);
-        var best = nodes.Length > 0 ? nodes[0] : null;
+        var best = BestNode(p.Allowed, current);
         NodeInfo? chosen = null;
         if (prefer is not null && best is not null && p.Allowed.TryGetValue(prefer, out var pw))
         {
@@ -112,18 +109,12 @@ internal static class AssignmentPhase
         {
             chosen = best;
             var uniqueCloneInstance = p.Parent is CloneNode { Unique: true };
-            if (!uniqueCloneInstance && p.Allowed[chosen] > 0 && chosen.CanRunResources && current is not null && current.CanRunResources)
-            {
-                foreach (var other in nodes.AsSpan(1))
-                {
-                    if (p.Allowed[other] != p.Allowed[chosen]) break;
-                    if (other == current)
-                    {
-                        chosen = other;
-                        break;
-                    }
-                }
-            }
+            // Pacemaker walks the sorted nodes tied with the best one and stays on the current node if it is among
+            // them: every usable node with the best node's score sorts right after it, so that is the current node
+            // having the same score.
+            if (!uniqueCloneInstance && p.Allowed[chosen] > 0 && chosen.CanRunResources && current is not null && current.CanRunResources
+                && p.Allowed.TryGetValue(current, out var currentScore) && currentScore == p.Allowed[chosen])
+                chosen = current;
         }
         Finalize(p, chosen, force: false);
     }

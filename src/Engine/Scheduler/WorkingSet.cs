@@ -60,6 +60,9 @@ internal sealed class NodeInfo(Node config, int index)
     // costs resources x nodes x attributes, so they are grouped by resource once per node (see FailCounts).
     private FailCounts? failCounts;
 
+    /// <summary>Whether the node holds a fail count of any resource.</summary>
+    public bool HasFailCounts => (failCounts ??= new FailCounts(State)).Any;
+
     /// <summary>The node's fail count of a resource (by its history id): all its fail-count attributes added.</summary>
     public Score FailCount(string resourceId) => (failCounts ??= new FailCounts(State)).Count(resourceId);
 
