@@ -17,18 +17,19 @@ public static class PhaseProfile
         "AssignmentPhase", "FencingPhase", "ActionsPhase", "OrderingPhase", "PropagationPhase", "SummaryPhase",
     ];
 
-    public static (IReadOnlyList<(string Phase, double Ms, double CpuMs)> Times, Transition Result) Run(SchedulerInput input)
+    public static (IReadOnlyList<(string Phase, double Ms, double CpuMs, double AllocatedMb)> Times, Transition Result) Run(SchedulerInput input)
     {
         var assembly = typeof(HaApi.Engine.Scheduler.Scheduler).Assembly;
         var ns = typeof(HaApi.Engine.Scheduler.Scheduler).Namespace;
         var wsType = assembly.GetType($"{ns}.WorkingSet", throwOnError: true)!;
-        var times = new List<(string, double, double)>();
+        var times = new List<(string, double, double, double)>();
         var process = Process.GetCurrentProcess();
         process.Refresh();
         var cpu = process.TotalProcessorTime;
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
         var sw = Stopwatch.StartNew();
         var ws = Activator.CreateInstance(wsType, BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic, null, [input], null)!;
-        times.Add(("WorkingSet (constructor)", sw.Elapsed.TotalMilliseconds, CpuSince(process, ref cpu)));
+        times.Add(("WorkingSet (constructor)", sw.Elapsed.TotalMilliseconds, CpuSince(process, ref cpu), AllocatedSince(ref allocated)));
         Transition? result = null;
         foreach (var name in Phases)
         {
@@ -39,11 +40,20 @@ public static class PhaseProfile
             sw.Restart();
             process.Refresh();
             cpu = process.TotalProcessorTime;
+            allocated = GC.GetAllocatedBytesForCurrentThread();
             var value = run.Invoke(null, args);
-            times.Add((name, sw.Elapsed.TotalMilliseconds, CpuSince(process, ref cpu)));
+            times.Add((name, sw.Elapsed.TotalMilliseconds, CpuSince(process, ref cpu), AllocatedSince(ref allocated)));
             if (value is Transition t) result = t;
         }
         return (times, result ?? throw new InvalidOperationException("SummaryPhase returned no transition"));
+    }
+
+    private static double AllocatedSince(ref long since)
+    {
+        var now = GC.GetAllocatedBytesForCurrentThread();
+        var mb = (now - since) / (1024.0 * 1024);
+        since = now;
+        return mb;
     }
 
     private static double CpuSince(Process process, ref TimeSpan since)

@@ -60,7 +60,7 @@ List<(string Scenario, int Actions, int Changes, Measurement Time)> HaApiRuns(in
         var (phases, result) = PhaseProfile.Run(input);
         var consistent = result.Actions.Length == transition.Actions.Length && result.Changes.Length == transition.Changes.Length;
         Console.WriteLine($"  phases for '{scenario.Name}'{(consistent ? "" : " (WARNING: phase-by-phase run differs from Scheduler.Schedule; phase list out of date)")}: " +
-                          string.Join(", ", phases.Select(p => $"{p.Phase.Replace("Phase", "")} {p.Ms:F1}/{p.CpuMs:F0}")) + " ms (wall/CPU)");
+                          string.Join(", ", phases.Select(p => $"{p.Phase.Replace("Phase", "")} {p.Ms:F1}/{p.CpuMs:F0}/{p.AllocatedMb:F1}")) + " (wall ms/CPU ms/MB allocated)");
     }
     return rows;
 }

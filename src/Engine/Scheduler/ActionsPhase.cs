@@ -73,9 +73,9 @@ internal static class ActionsPhase
 
     public static ActionNode GetOrCreate(WorkingSet ws, ResourceNode rsc, string task, NodeInfo? node, bool optional)
     {
-        var existing = rsc.Actions.FirstOrDefault(a => a.Task == task && a.Node == node && a.Interval == TimeSpan.Zero);
-        if (existing is not null)
+        foreach (var existing in rsc.Actions)
         {
+            if (existing.Task != task || existing.Node != node || existing.Interval != TimeSpan.Zero) continue;
             if (!optional) existing.Optional = false;
             return existing;
         }
@@ -202,16 +202,35 @@ internal static class ActionsPhase
     {
         if (p.AssignedTo is not { } here || needStop || !p.RunningOn.Contains(here) || p.NextRole <= Role.Stopped || p.NextRole != p.Role
             || !p.Managed || ws.MaintenanceMode || here.Maintenance || p.FindAction("start", here) is { Optional: false }) return;
-        var history = here.History(p.HistoryId)?.Operations ?? [];
-        foreach (var op in p.Definition.Operations.Where(o => o.Name == "monitor" && o.IsRecurring && o.Enabled && MonitorsRole(o.Role, p.NextRole)))
+        var history = p.HistoryOn(here)?.Operations ?? [];
+        // Plain loops: this runs for every resource that stays where it is.
+        foreach (var op in p.Definition.Operations)
         {
-            // The last failure is kept apart from the monitor's own record: a monitor that failed before a recovery is not running now.
-            if (history.Any(h => h.Operation == "monitor" && h.Interval == op.Interval && h.OpStatus != OperationRecord.StatusCancelled
-                                 && !h.Id.EndsWith("_last_failure_0", StringComparison.Ordinal))) continue;
-            if (p.Actions.Any(a => a.Task == "monitor" && a.Node == here && a.Interval == op.Interval)) continue;
+            if (op.Name != "monitor" || !op.IsRecurring || !op.Enabled || !MonitorsRole(op.Role, p.NextRole)) continue;
+            if (RecordsRunningMonitor(history, op.Interval) || HasAction(p, "monitor", here, op.Interval)) continue;
             var monitor = ws.NewAction(p, "monitor", here, optional: false);
             monitor.Interval = op.Interval;
         }
+    }
+
+    /// <summary>Whether the history has a live record of a recurring monitor: a monitor that is not cancelled, not
+    /// the separately kept last failure (a monitor that failed before a recovery is not running now).</summary>
+    private static bool IsLiveMonitor(OperationRecord h) =>
+        h.Operation == "monitor" && h.IsRecurring && h.OpStatus != OperationRecord.StatusCancelled
+        && !h.Id.EndsWith("_last_failure_0", StringComparison.Ordinal);
+
+    private static bool RecordsRunningMonitor(System.Collections.Immutable.ImmutableArray<OperationRecord> history, TimeSpan interval)
+    {
+        foreach (var h in history)
+            if (h.Interval == interval && IsLiveMonitor(h)) return true;
+        return false;
+    }
+
+    private static bool HasAction(ResourceNode rsc, string task, NodeInfo node, TimeSpan interval)
+    {
+        foreach (var a in rsc.Actions)
+            if (a.Task == task && a.Node == node && a.Interval == interval) return true;
+        return false;
     }
 
     /// <summary>
@@ -311,22 +330,36 @@ internal static class ActionsPhase
     private static void CancelOrphanMonitors(WorkingSet ws, PrimitiveNode p)
     {
         if (p.Orphan) return;
-        foreach (var node in p.RunningOn.Where(n => n.Online && !n.Unclean).Distinct())
+        // Plain loops: this runs for every active resource, and nearly always finds nothing to cancel.
+        for (var i = 0; i < p.RunningOn.Count; i++)
         {
-            var history = node.History(p.HistoryId)?.Operations ?? [];
-            var orphaned = history
-                .Where(h => h.Operation == "monitor" && h.IsRecurring && h.OpStatus != OperationRecord.StatusCancelled
-                            && !h.Id.EndsWith("_last_failure_0", StringComparison.Ordinal))
-                .Select(h => h.Interval)
-                .Where(interval => !p.Definition.Operations.Any(o => o.Name == "monitor" && o.Enabled && o.Interval == interval))
-                .Distinct();
-            foreach (var interval in orphaned)
+            var node = p.RunningOn[i];
+            if (!node.Online || node.Unclean || p.RunningOn.IndexOf(node) < i) continue;
+            var history = p.HistoryOn(node)?.Operations ?? [];
+            for (var j = 0; j < history.Length; j++)
             {
-                if (p.Actions.Any(a => a.Task == "cancel" && a.Node == node && a.Interval == interval)) continue;
+                var h = history[j];
+                if (!IsLiveMonitor(h) || IsConfiguredMonitor(p, h.Interval) || HasLiveMonitorBefore(history, j, h.Interval)) continue;
+                if (HasAction(p, "cancel", node, h.Interval)) continue;
                 var cancel = ws.NewAction(p, "cancel", node, optional: false);
-                cancel.Interval = interval;
+                cancel.Interval = h.Interval;
             }
         }
+    }
+
+    private static bool IsConfiguredMonitor(PrimitiveNode p, TimeSpan interval)
+    {
+        foreach (var o in p.Definition.Operations)
+            if (o.Name == "monitor" && o.Enabled && o.Interval == interval) return true;
+        return false;
+    }
+
+    /// <summary>Each orphaned interval is cancelled once, at its first record.</summary>
+    private static bool HasLiveMonitorBefore(System.Collections.Immutable.ImmutableArray<OperationRecord> history, int end, TimeSpan interval)
+    {
+        for (var k = 0; k < end; k++)
+            if (history[k].Interval == interval && IsLiveMonitor(history[k])) return true;
+        return false;
     }
 
     /// <summary>

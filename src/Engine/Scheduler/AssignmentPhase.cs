@@ -24,25 +24,32 @@ internal static class AssignmentPhase
         foreach (var (rsc, _) in order) Assign(ws, rsc, null);
     }
 
-    /// <summary>Pacemaker's node order: higher score (unusable nodes count as -INFINITY), then fewer resources
-    /// already placed, then the resource's current node, then name.</summary>
-    public static List<NodeInfo> SortNodes(IEnumerable<NodeInfo> nodes, Func<NodeInfo, int> weight, NodeInfo? preferred)
+    /// <summary>The first node in Pacemaker's node order: higher score (unusable nodes count as -INFINITY), then
+    /// fewer resources already placed, then the resource's current node, then name. A total order, so the first node
+    /// is found in one pass instead of sorting the table (this runs once per primitive).</summary>
+    public static NodeInfo? BestNode(NodeScoreTable scores, NodeInfo? preferred)
     {
-        // Each node's weight is looked up once, not in every comparison (this runs once per primitive).
-        var entries = nodes.Select(n => (Node: n, Weight: n.CanRunResources ? weight(n) : -Scores.Inf)).ToArray();
-        Array.Sort(entries, (x, y) =>
+        NodeInfo? best = null;
+        var bestWeight = 0;
+        foreach (var (node, score) in scores)
         {
-            var (a, wa) = x;
-            var (b, wb) = y;
-            if (wa != wb) return wb.CompareTo(wa);
-            if (a.AssignedCount != b.AssignedCount) return a.AssignedCount.CompareTo(b.AssignedCount);
-            if (preferred is not null && a == preferred) return -1;
-            if (preferred is not null && b == preferred) return 1;
-            return string.CompareOrdinal(a.Name, b.Name);
-        });
-        var list = new List<NodeInfo>(entries.Length);
-        foreach (var (node, _) in entries) list.Add(node);
-        return list;
+            var weight = node.CanRunResources ? score : -Scores.Inf;
+            if (best is null || Before(node, weight, best, bestWeight, preferred))
+            {
+                best = node;
+                bestWeight = weight;
+            }
+        }
+        return best;
+    }
+
+    private static bool Before(NodeInfo a, int wa, NodeInfo b, int wb, NodeInfo? preferred)
+    {
+        if (wa != wb) return wa > wb;
+        if (a.AssignedCount != b.AssignedCount) return a.AssignedCount < b.AssignedCount;
+        if (preferred is not null && a == preferred) return true;
+        if (preferred is not null && b == preferred) return false;
+        return string.CompareOrdinal(a.Name, b.Name) < 0;
     }
 
     public static NodeInfo? Assign(WorkingSet ws, ResourceNode rsc, NodeInfo? prefer) => rsc switch
@@ -92,8 +99,7 @@ internal static class AssignmentPhase
     private static void ChooseNode(PrimitiveNode p, NodeInfo? prefer)
     {
         var current = p.CurrentNode;
-        var nodes = SortNodes(p.Allowed.Keys, n => p.Allowed[n], current);
-        var best = nodes.Count > 0 ? nodes[0] : null;
+        var best = BestNode(p.Allowed, current);
         NodeInfo? chosen = null;
         if (prefer is not null && best is not null && p.Allowed.TryGetValue(prefer, out var pw))
         {
@@ -103,18 +109,12 @@ internal static class AssignmentPhase
         {
             chosen = best;
             var uniqueCloneInstance = p.Parent is CloneNode { Unique: true };
-            if (!uniqueCloneInstance && p.Allowed[chosen] > 0 && chosen.CanRunResources && current is not null && current.CanRunResources)
-            {
-                foreach (var other in nodes.Skip(1))
-                {
-                    if (p.Allowed[other] != p.Allowed[chosen]) break;
-                    if (other == current)
-                    {
-                        chosen = other;
-                        break;
-                    }
-                }
-            }
+            // Pacemaker walks the sorted nodes tied with the best one and stays on the current node if it is among
+            // them: every usable node with the best node's score sorts right after it, so that is the current node
+            // having the same score.
+            if (!uniqueCloneInstance && p.Allowed[chosen] > 0 && chosen.CanRunResources && current is not null && current.CanRunResources
+                && p.Allowed.TryGetValue(current, out var currentScore) && currentScore == p.Allowed[chosen])
+                chosen = current;
         }
         Finalize(p, chosen, force: false);
     }
@@ -175,7 +175,7 @@ internal static class AssignmentPhase
         if (clone.Promotable) Promotion.AddPromotionScores(clone);
 
         foreach (var c in clone.ThisWith) Assign(ws, c.Primary, null);
-        var before = new Dictionary<NodeInfo, int>(clone.Allowed);
+        var before = new NodeScoreTable(clone.Allowed);
         foreach (var c in clone.WithThis)
             clone.Allowed = ColocationScores.Merge(c.Dependent, clone.Allowed, c.Score / (float)Scores.Inf, forward: false, rollback: true, onlyPositive: true) ?? clone.Allowed;
         // Dependents' wishes merged at the clone level reach every instance.
@@ -266,7 +266,7 @@ internal static class AssignmentPhase
 
     private static NodeInfo? AssignInstance(WorkingSet ws, CloneNode clone, ResourceNode inst, NodeInfo? prefer, Dictionary<NodeInfo, int> counts, int perNode, Dictionary<ResourceNode, int> attempts)
     {
-        var backup = inst.Primitives().ToDictionary(p => p, p => (Allowed: new Dictionary<NodeInfo, int>(p.Allowed), p.NextRole));
+        var backup = inst.Primitives().ToDictionary(p => p, p => (Allowed: new NodeScoreTable(p.Allowed), p.NextRole));
         foreach (var p in inst.Primitives())
             foreach (var n in p.Allowed.Keys.ToList())
                 if (!CanRunInstance(clone, n, counts, perNode)) p.Allowed[n] = -Scores.Inf;

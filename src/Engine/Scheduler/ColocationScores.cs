@@ -100,7 +100,7 @@ internal static class ColocationScores
     private static void Match(ResourceNode dependent, int score, NodeInfo? primaryNode)
     {
         if (primaryNode is null && score < 0) return;
-        var work = new Dictionary<NodeInfo, int>(dependent.Allowed);
+        var work = new NodeScoreTable(dependent.Allowed);
         // The copy has the same keys in the same order; iterating the original leaves the copy free to change.
         foreach (var n in dependent.Allowed.Keys)
         {
@@ -117,7 +117,7 @@ internal static class ColocationScores
         if (score >= Scores.Inf || score <= -Scores.Inf || AnyAvailable(work)) dependent.Allowed = work;
     }
 
-    public static bool AnyAvailable(Dictionary<NodeInfo, int> nodes)
+    public static bool AnyAvailable(NodeScoreTable nodes)
     {
         foreach (var (node, weight) in nodes)
             if (weight >= 0 && node.CanRunResources) return true;
@@ -129,7 +129,7 @@ internal static class ColocationScores
     /// rsc's preferences added at <paramref name="factor"/>, recursing through rsc's own colocations.
     /// Forward follows "this with" (for sorting), otherwise "with this" (dependents' wishes).
     /// </summary>
-    public static Dictionary<NodeInfo, int>? Merge(ResourceNode rsc, Dictionary<NodeInfo, int>? nodes, float factor, bool forward, bool rollback, bool onlyPositive, HashSet<ResourceNode>? visiting = null)
+    public static NodeScoreTable? Merge(ResourceNode rsc, NodeScoreTable? nodes, float factor, bool forward, bool rollback, bool onlyPositive, HashSet<ResourceNode>? visiting = null)
     {
         visiting ??= [];
         if (!visiting.Add(rsc)) return nodes;
@@ -144,11 +144,11 @@ internal static class ColocationScores
                 return result;
             }
 
-            Dictionary<NodeInfo, int> work;
-            if (nodes is null) work = new Dictionary<NodeInfo, int>(rsc.Allowed);
+            NodeScoreTable work;
+            if (nodes is null) work = new NodeScoreTable(rsc.Allowed);
             else
             {
-                work = new Dictionary<NodeInfo, int>(nodes);
+                work = new NodeScoreTable(nodes);
                 AddMatching(work, nodes.Keys, rsc, factor, onlyPositive);
             }
 
@@ -176,7 +176,7 @@ internal static class ColocationScores
 
     /// <param name="keys">work's keys in work's order (those of the dictionary it was copied from), so that work can
     /// change while they are enumerated.</param>
-    private static void AddMatching(Dictionary<NodeInfo, int> work, Dictionary<NodeInfo, int>.KeyCollection keys, ResourceNode rsc, float factor, bool onlyPositive)
+    private static void AddMatching(NodeScoreTable work, ArraySegment<NodeInfo> keys, ResourceNode rsc, float factor, bool onlyPositive)
     {
         foreach (var node in keys)
         {

@@ -125,7 +125,7 @@ public sealed record CurrentState(
             p.Orphan,
             IsDisabled(p),
             IsMaintenance(ws, p),
-            [.. p.ProbedOn.OrderBy(n => n.Index).Select(n => n.Name)],
+            [.. p.ProbedOn.In(ws.Nodes).Select(n => n.Name)],
             d.Description);
     }
 

@@ -35,6 +35,9 @@ internal sealed class FailCounts
         }
     }
 
+    /// <summary>Whether any resource has a fail count here.</summary>
+    public bool Any => counts.Count > 0;
+
     public Score Count(string resourceId) => counts.GetValueOrDefault(resourceId, Score.Zero);
 
     public DateTimeOffset? Last(string resourceId) => lastFailures.TryGetValue(resourceId, out var t) ? t : null;

@@ -48,7 +48,7 @@ internal sealed class InstanceOrder(CloneNode clone) : IComparer<ResourceNode>
     /// primaries and dependents prefer is placed first, so that it keeps that node.</summary>
     private int ColocatedScore(NodeInfo node)
     {
-        Dictionary<NodeInfo, int>? scores = new() { [node] = 0 };
+        NodeScoreTable? scores = new() { [node] = 0 };
         foreach (var c in clone.ThisWith.Where(c => c.Score != 0))
             scores = ColocationScores.Merge(c.Primary, scores, c.Score / (float)Scores.Inf, forward: false, rollback: false, onlyPositive: false) ?? scores;
         foreach (var c in clone.WithThis)

@@ -13,12 +13,11 @@ internal static class NodeScoresPhase
 
     public static void Run(WorkingSet ws)
     {
-        foreach (var rsc in ws.ById.Values.Concat(ws.Resources).Distinct())
-        {
-            rsc.Allowed = ws.SymmetricCluster ? new Dictionary<NodeInfo, int>(ws.Nodes.Count) : [];
-            if (ws.SymmetricCluster)
-                foreach (var n in ws.Nodes) rsc.Allowed[n] = 0;
-        }
+        // Every resource starts from the same table: built once, copied for each.
+        var initial = new NodeScoreTable(ws.SymmetricCluster ? ws.Nodes.Count : 0);
+        if (ws.SymmetricCluster)
+            foreach (var n in ws.Nodes) initial[n] = 0;
+        foreach (var rsc in ws.ById.Values.Concat(ws.Resources).Distinct()) rsc.Allowed = new NodeScoreTable(initial);
 
         foreach (var location in ws.Config.Locations)
         {
@@ -33,8 +32,12 @@ internal static class NodeScoresPhase
 
         var primitives = ws.AllPrimitives().ToList();
         foreach (var node in ws.Nodes)
+        {
+            // Most nodes hold no fail count at all: nothing to check against any resource's threshold.
+            if (!node.HasFailCounts) continue;
             foreach (var p in primitives)
                 CheckFailureThreshold(ws, p, node);
+        }
 
         foreach (var rsc in ws.ById.Values.ToList())
             foreach (var node in rsc.Bans) BanEverywhereBelow(rsc, node);

@@ -22,15 +22,9 @@ internal static class OrderingPhase
         switch (rsc)
         {
             case PrimitiveNode p:
-                foreach (var stop in p.Actions.Where(a => a.Task == "stop"))
-                    foreach (var start in p.Actions.Where(a => a.Task == "start"))
-                        ws.Order(stop, start, OrderFlags.ImpliesThen | OrderFlags.Restart);
-                foreach (var demote in p.Actions.Where(a => a.Task == "demote"))
-                    foreach (var stop in p.Actions.Where(a => a.Task == "stop"))
-                        ws.Order(demote, stop, OrderFlags.ImpliesFirst);
-                foreach (var start in p.Actions.Where(a => a.Task == "start"))
-                    foreach (var promote in p.Actions.Where(a => a.Task == "promote"))
-                        ws.Order(start, promote, OrderFlags.RunnableLeft);
+                OrderEach(ws, p, "stop", "start", OrderFlags.ImpliesThen | OrderFlags.Restart);
+                OrderEach(ws, p, "demote", "stop", OrderFlags.ImpliesFirst);
+                OrderEach(ws, p, "start", "promote", OrderFlags.RunnableLeft);
                 break;
             case GroupNode g:
                 {
@@ -82,6 +76,20 @@ internal static class OrderingPhase
                     if (c.Promotable) PromotableInternal(ws, c);
                     break;
                 }
+        }
+    }
+
+    /// <summary>Orders each of the primitive's <paramref name="first"/> actions before each of its
+    /// <paramref name="then"/> actions, in action order (plain loops: this runs for every primitive).</summary>
+    private static void OrderEach(WorkingSet ws, PrimitiveNode p, string first, string then, OrderFlags flags)
+    {
+        var actions = p.Actions;
+        // Indexed: ordering adds no action, so the list does not change underneath.
+        for (var i = 0; i < actions.Count; i++)
+        {
+            if (actions[i].Task != first) continue;
+            for (var j = 0; j < actions.Count; j++)
+                if (actions[j].Task == then) ws.Order(actions[i], actions[j], flags);
         }
     }
 
@@ -180,7 +188,10 @@ internal static class OrderingPhase
         {
             case PrimitiveNode p:
                 {
-                    var found = p.Actions.Where(a => a.Task == task && a.Interval == TimeSpan.Zero).ToList();
+                    // A loop: a lambda capturing the task would allocate its closure on every call of Find.
+                    var found = new List<ActionNode>(1);
+                    foreach (var a in p.Actions)
+                        if (a.Task == task && a.Interval == TimeSpan.Zero) found.Add(a);
                     if (found.Count > 0) return found;
                     if (task is "stop" or "demote" && !p.IsActive) return found;
                     var created = ws.NewAction(p, task, null, optional: true);

@@ -29,8 +29,11 @@ internal static class UnpackHistoryPhase
 
     private static void Unpack(WorkingSet ws, NodeInfo node, ResourceHistory history)
     {
-        var outcome = Evaluate(ws, node, history, Representative(ws, history));
-        var target = FindTarget(ws, node, history, outcome.Role > Role.Stopped);
+        // One lookup by id per entry (there is one entry per resource and node): nothing changes the index between
+        // choosing the representative and the target.
+        var exact = ws.ById.GetValueOrDefault(history.ResourceId);
+        var outcome = Evaluate(ws, node, history, Representative(ws, history, exact));
+        var target = FindTarget(ws, node, history, exact, outcome.Role > Role.Stopped);
         if (target is null) return;
         if (outcome.ClearFailCount) target.FailCountExpiredOn.Add(node);
         if (outcome.RescheduledMonitors is { } rescheduledMonitors)
@@ -49,6 +52,7 @@ internal static class UnpackHistoryPhase
             // Nothing is done to resources on a node in maintenance mode.
             if (node.Maintenance) target.Managed = false;
             if (!target.RunningOn.Contains(node)) target.RunningOn.Add(node);
+            target.NoteActiveHistory(node, history);
             if (outcome.LastStart is not null) target.LastStart[node] = outcome.LastStart;
             if (outcome.Role > target.Role) target.Role = outcome.Role;
         }
@@ -90,8 +94,8 @@ internal static class UnpackHistoryPhase
 
     /// <summary>A configured primitive the history belongs to (any instance of a clone will do): its meta
     /// attributes decide failure expiry before the exact instance is known.</summary>
-    private static PrimitiveNode? Representative(WorkingSet ws, ResourceHistory history) =>
-        ws.ById.GetValueOrDefault(history.ResourceId) as PrimitiveNode
+    private static PrimitiveNode? Representative(WorkingSet ws, ResourceHistory history, ResourceNode? exact) =>
+        exact as PrimitiveNode
         ?? ws.ById.GetValueOrDefault(BaseId(history.ResourceId) + ":0") as PrimitiveNode;
 
     private static Outcome Evaluate(WorkingSet ws, NodeInfo node, ResourceHistory history, PrimitiveNode? representative)
@@ -104,18 +108,17 @@ internal static class UnpackHistoryPhase
         OperationRecord? lastStart = null;
         var onFail = FailResponse.Ignore;
         var bans = 0;
-        // Only a failure needs the definition (its on-fail), and failure-timeout is the same for every entry.
-        Primitive? Definition() => ws.FindPrimitive(history.ResourceId) ?? ws.FindPrimitive(BaseId(history.ResourceId));
+        // failure-timeout is the same for every entry.
         var expires = representative is not null && FailureExpiry.Timeout(representative) > TimeSpan.Zero;
 
         // Pending operations (call id -1) sort last, as they are the newest.
         // Histories are nearly always recorded in call order already: sorting only when needed keeps this loop,
-        // which runs once per resource and node, free of per-entry allocations.
-        IEnumerable<OperationRecord> ops = InCallOrder(history.Operations) ? history.Operations : history.Operations
+        // which runs once per resource and node, free of allocations (no closure, no boxed enumerator either).
+        var ops = InCallOrder(history.Operations) ? history.Operations : [.. history.Operations
             .Select((op, i) => (op, i))
             .OrderBy(x => SortKey(x.op))
             .ThenBy(x => x.i)
-            .Select(x => x.op);
+            .Select(x => x.op)];
 
         foreach (var op in ops)
         {
@@ -200,7 +203,9 @@ internal static class UnpackHistoryPhase
 
             // A failure.
             if (hardError) bans++;
-            var response = ResponseFor(ws, Definition(), op);
+            // Only a failure needs the definition (its on-fail).
+            var definition = ws.FindPrimitive(history.ResourceId) ?? ws.FindPrimitive(BaseId(history.ResourceId));
+            var response = ResponseFor(ws, definition, op);
             if (op.Operation == "stop") bans++;
             if (response > onFail) onFail = response;
             role = op.Operation switch
@@ -255,20 +260,24 @@ internal static class UnpackHistoryPhase
     }
 
     /// <summary>Which primitive (or clone instance) a history entry belongs to; unknown ids become orphans.</summary>
-    private static PrimitiveNode? FindTarget(WorkingSet ws, NodeInfo node, ResourceHistory history, bool active)
+    private static PrimitiveNode? FindTarget(WorkingSet ws, NodeInfo node, ResourceHistory history, ResourceNode? exact, bool active)
     {
         var id = history.ResourceId;
-        if (ws.ById.TryGetValue(id, out var exact) && exact is PrimitiveNode p && (p.Parent is not CloneNode c || c.Unique || p.HistoryId == id)
+        if (exact is PrimitiveNode p && (p.Parent is not CloneNode c || c.Unique || p.HistoryId == id)
             && !(p.Parent is GroupNode { Parent: CloneNode }))
             return p;
 
         var baseId = BaseId(id);
-        var clone = ws.Resources.OfType<CloneNode>().FirstOrDefault(c => ws.FindClone(c.Id) is { } cfg &&
-            (cfg.Child == baseId || ws.FindGroup(cfg.Child)?.Members.Contains(baseId) == true));
-        if (clone is not null) return FindCloneInstance(ws, clone, node, history, baseId, active);
+        if (CloneOf(ws, baseId) is { } clone) return FindCloneInstance(ws, clone, node, history, baseId, active);
 
         return Orphan(ws, history);
     }
+
+    // Apart from FindTarget: its lambda captures, and a capturing method allocates its closure on every call, which
+    // is once per resource and node.
+    private static CloneNode? CloneOf(WorkingSet ws, string baseId) =>
+        ws.Resources.OfType<CloneNode>().FirstOrDefault(c => ws.FindClone(c.Id) is { } cfg &&
+            (cfg.Child == baseId || ws.FindGroup(cfg.Child)?.Members.Contains(baseId) == true));
 
     private static PrimitiveNode? FindCloneInstance(WorkingSet ws, CloneNode clone, NodeInfo node, ResourceHistory history, string baseId, bool active)
     {

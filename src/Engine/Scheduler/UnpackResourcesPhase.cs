@@ -74,9 +74,6 @@ internal static class UnpackResourcesPhase
     private static PrimitiveNode BuildPrimitive(WorkingSet ws, Primitive p, string id, ResourceNode? parent)
     {
         var node = new PrimitiveNode(id, parent, p);
-        // Nearly every resource gets a history (a probe at least) on every node: no rehashing as they are read.
-        node.ProbedOn.EnsureCapacity(ws.Config.Nodes.Length);
-        node.KnownOn.EnsureCapacity(ws.Config.Nodes.Length);
         FillMeta(ws, node, p.Meta);
         node.Unique = parent?.Unique ?? true;
         Register(ws, node);

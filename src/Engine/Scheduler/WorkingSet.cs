@@ -60,6 +60,9 @@ internal sealed class NodeInfo(Node config, int index)
     // costs resources x nodes x attributes, so they are grouped by resource once per node (see FailCounts).
     private FailCounts? failCounts;
 
+    /// <summary>Whether the node holds a fail count of any resource.</summary>
+    public bool HasFailCounts => (failCounts ??= new FailCounts(State)).Any;
+
     /// <summary>The node's fail count of a resource (by its history id): all its fail-count attributes added.</summary>
     public Score FailCount(string resourceId) => (failCounts ??= new FailCounts(State)).Count(resourceId);
 
@@ -85,7 +88,7 @@ internal abstract class ResourceNode(string id, ResourceNode? parent)
     public abstract ResourceVariant Variant { get; }
     public Dictionary<string, string> Meta { get; } = new(StringComparer.Ordinal);
     /// <summary>Node scores (Pacemaker's allowed_nodes); a node absent from the table may not run the resource.</summary>
-    public Dictionary<NodeInfo, int> Allowed { get; set; } = [];
+    public NodeScoreTable Allowed { get; set; } = new();
     public bool Provisional { get; set; } = true;
     public bool Assigning { get; set; }
     public int Priority { get; set; }
@@ -117,8 +120,13 @@ internal abstract class ResourceNode(string id, ResourceNode? parent)
     public abstract NodeInfo? CurrentNode { get; }
     public abstract bool IsActive { get; }
 
-    public ActionNode? FindAction(string task, NodeInfo? node = null) =>
-        Actions.FirstOrDefault(a => a.Task == task && (node is null || a.Node == node));
+    public ActionNode? FindAction(string task, NodeInfo? node = null)
+    {
+        // A loop, not a LINQ query: looked up for every resource in several phases.
+        foreach (var a in Actions)
+            if (a.Task == task && (node is null || a.Node == node)) return a;
+        return null;
+    }
 
     public override string ToString() => Id;
 }
@@ -134,13 +142,37 @@ internal sealed class PrimitiveNode(string id, ResourceNode? parent, Primitive d
     public bool Orphan { get; set; }
     public bool Blocked { get; set; }
     public NodeInfo? AssignedTo { get; set; }
-    public HashSet<NodeInfo> ProbedOn { get; } = [];
+    public NodeSet ProbedOn { get; } = new();
     /// <summary>Nodes with history for this very instance (ProbedOn is shared by all instances of an anonymous
     /// clone): promotion scores count only where the instance's state is known.</summary>
-    public HashSet<NodeInfo> KnownOn { get; } = [];
+    public NodeSet KnownOn { get; } = new();
     /// <summary>The start (or migration) that made the resource active on each node: its digest tells whether
     /// the definition changed since.</summary>
     public Dictionary<NodeInfo, OperationRecord> LastStart { get; } = [];
+
+    // The history that showed the resource active on each node, kept as it is read: the actions phase looks the
+    // history up for every active resource, and indexing every node's whole history for that cost a dictionary
+    // entry per resource and node.
+    private List<(NodeInfo Node, ResourceHistory History)>? activeHistories;
+
+    /// <summary>Notes the history (under this resource's own history id) that shows it active on the node.</summary>
+    public void NoteActiveHistory(NodeInfo node, ResourceHistory history)
+    {
+        if (history.ResourceId != HistoryId || HistoryOnRecord(node) is not null) return;
+        (activeHistories ??= new(1)).Add((node, history));
+    }
+
+    /// <summary>The node's history of this resource (by its history id), as <see cref="NodeInfo.History"/> finds it:
+    /// a node records one history per id, so the one noted while unpacking is that one.</summary>
+    public ResourceHistory? HistoryOn(NodeInfo node) => HistoryOnRecord(node) ?? node.History(HistoryId);
+
+    private ResourceHistory? HistoryOnRecord(NodeInfo node)
+    {
+        if (activeHistories is null) return null;
+        foreach (var (n, h) in activeHistories)
+            if (n == node) return h;
+        return null;
+    }
     /// <summary>Parameters changed in a way the agent can reload without a restart.</summary>
     public bool Reload { get; set; }
     /// <summary>Nodes whose history was recorded for a different agent: their fail counts are cleared.</summary>
@@ -290,7 +322,30 @@ internal sealed class WorkingSet(SchedulerInput input)
 
     public NodeInfo? FindNode(string name) => Nodes.FirstOrDefault(n => n.Name == name);
 
-    public IEnumerable<PrimitiveNode> AllPrimitives() => Resources.SelectMany(r => r.Primitives());
+    /// <summary>Every primitive (group members and clone instances included), in resource order. Several phases walk
+    /// them all; collected in one list, without an iterator per group and per primitive.</summary>
+    public IEnumerable<PrimitiveNode> AllPrimitives()
+    {
+        var all = new List<PrimitiveNode>(ById.Count);
+        foreach (var r in Resources) CollectPrimitives(r, all);
+        return all;
+    }
+
+    private static void CollectPrimitives(ResourceNode rsc, List<PrimitiveNode> into)
+    {
+        switch (rsc)
+        {
+            case PrimitiveNode p:
+                into.Add(p);
+                break;
+            case GroupNode g:
+                into.AddRange(g.Members);
+                break;
+            default:
+                foreach (var child in rsc.Children) CollectPrimitives(child, into);
+                break;
+        }
+    }
 
     public ActionNode NewAction(ResourceNode? rsc, string task, NodeInfo? node, bool optional)
     {
