@@ -43,6 +43,15 @@ internal static class AssignmentPhase
         return best;
     }
 
+    /// <summary>All of the table's nodes in that order, for the rarer callers that need more than the first.</summary>
+    public static List<NodeInfo> SortNodes(NodeScoreTable scores, NodeInfo? preferred)
+    {
+        var entries = new List<(NodeInfo Node, int Weight)>(scores.Count);
+        foreach (var (node, score) in scores) entries.Add((node, node.CanRunResources ? score : -Scores.Inf));
+        entries.Sort((x, y) => x.Node == y.Node ? 0 : Before(x.Node, x.Weight, y.Node, y.Weight, preferred) ? -1 : 1);
+        return entries.ConvertAll(e => e.Node);
+    }
+
     private static bool Before(NodeInfo a, int wa, NodeInfo b, int wb, NodeInfo? preferred)
     {
         if (wa != wb) return wa > wb;

@@ -66,7 +66,7 @@ internal static class ColocationScores
     {
         if (owner.CloneNodeMax != primary.CloneNodeMax) return;
         var placed = dependent.Primitives().Select(p => p.AssignedTo).FirstOrDefault(n => n is not null);
-        var candidates = placed is not null ? [placed] : AssignmentPhase.SortNodes(dependent.Allowed.Keys, n => dependent.Allowed[n], null);
+        var candidates = placed is not null ? [placed] : AssignmentPhase.SortNodes(dependent.Allowed, null);
         var peerNode = candidates.FirstOrDefault(n => primary.Instances.Any(i => i.Primitives().Any(p => p.AssignedTo == n)));
         if (peerNode is not null)
         {
