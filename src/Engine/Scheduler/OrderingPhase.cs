@@ -14,7 +14,8 @@ internal static class OrderingPhase
         // Pacemaker's order of creation, which decides the order orderings are applied in (and so which reason an
         // action keeps): resources in their sorted order, each child's own orderings just before its parent's for it.
         foreach (var rsc in ws.Resources) Internal(ws, rsc);
-        foreach (var c in ws.Config.Orders) Constraint(ws, c);
+        var applied = new HashSet<(string, string, string, string)>();
+        foreach (var c in ws.Config.Orders) Constraint(ws, c, applied);
     }
 
     private static void Internal(WorkingSet ws, ResourceNode rsc)
@@ -131,13 +132,18 @@ internal static class OrderingPhase
         _ => "promote",
     };
 
-    private static void Constraint(WorkingSet ws, OrderConstraint c)
+    /// <param name="applied">The action pairs constraints already ordered. Pacemaker keeps only the first ordering
+    /// between the same two actions (every constraint ordering shares its "optional" flag, and a new ordering sharing
+    /// a flag with an existing one is dropped), so an optional order listed before a mandatory one between the same
+    /// resources wins: the dependent does not restart.</param>
+    private static void Constraint(WorkingSet ws, OrderConstraint c, HashSet<(string, string, string, string)> applied)
     {
         if (!ws.ById.TryGetValue(c.First, out var first) || !ws.ById.TryGetValue(c.Then, out var then)) return;
         var firstTask = TaskName(c.FirstAction);
         var thenTask = TaskName(c.ThenAction);
-        AddOrdering(ws, first, firstTask, then, thenTask, c.Kind, inverse: false, asymmetric: !c.Symmetrical);
-        if (c.Symmetrical && c.Kind != OrderKind.Serialize)
+        if (applied.Add((first.Id, firstTask, then.Id, thenTask)))
+            AddOrdering(ws, first, firstTask, then, thenTask, c.Kind, inverse: false, asymmetric: !c.Symmetrical);
+        if (c.Symmetrical && c.Kind != OrderKind.Serialize && applied.Add((then.Id, Inverse(thenTask), first.Id, Inverse(firstTask))))
             AddOrdering(ws, then, Inverse(thenTask), first, Inverse(firstTask), c.Kind, inverse: true, asymmetric: false);
     }
 
