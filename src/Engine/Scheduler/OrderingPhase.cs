@@ -154,7 +154,10 @@ internal static class OrderingPhase
         {
             if (asymmetric) flags = OrderFlags.Asymmetric;
             // Checked against crm_simulate 2.1.5: a required demote does not force the stop ordered before it.
-            else if (inverse) flags = thenTask == "demote" ? OrderFlags.None : OrderFlags.ImpliesFirst;
+            // Checked against crm_simulate 2.1.5: a required action never forces a primitive's action ordered
+            // before it this way (it updates "first" only from flags "first" has itself, which only a group's or
+            // clone's point takes over from its members), so the dependent keeps the reason of its own start.
+            else if (inverse) flags = thenTask == "demote" || first is PrimitiveNode ? OrderFlags.None : OrderFlags.ImpliesFirst;
             else
             {
                 flags = OrderFlags.ImpliesThen;
@@ -168,6 +171,16 @@ internal static class OrderingPhase
         if (CloneInstances.Interleaved(first, then, inverse) is { } interleaved)
         {
             CloneInstances.OrderInterleaved(ws, interleaved, first, firstTask, then, thenTask, flags);
+            return;
+        }
+        if (then is GroupNode group && group.FindAction(thenTask) is { } own)
+        {
+            // Pacemaker orders only the group's own action, and updating that ordering updates each member's action
+            // from the same "first", member by member: a member already required does not pass the change on, so a
+            // later member reports "required <first>" rather than "required <previous member>" (seed 5167).
+            var members = group.Members.SelectMany(m => m.Actions.Where(a => a.Task == thenTask && a.Interval == TimeSpan.Zero)).ToList();
+            foreach (var f in Find(ws, first, firstTask, asFirst: true))
+                ws.Order(f, own, flags, members);
             return;
         }
         foreach (var f in Find(ws, first, firstTask, asFirst: true))

@@ -15,7 +15,11 @@ internal static class PropagationPhase
         while (changed && rounds++ < 10_000)
         {
             changed = false;
-            foreach (var e in ws.Orderings) changed |= Apply(e);
+            foreach (var e in ws.Orderings)
+            {
+                changed |= Apply(e);
+                foreach (var m in e.MemberEdges) changed |= Apply(m);
+            }
             foreach (var a in ws.Actions.Where(a => a.RequiresAny)) changed |= RecomputeAny(a);
             changed |= BlockColocatedDependents(ws);
         }
@@ -52,6 +56,7 @@ internal static class PropagationPhase
                 var first = e.First;
                 var firstBefore = (first.Optional, first.Runnable);
                 Apply(e);
+                foreach (var m in e.MemberEdges) UpdateMember(m, depth);
                 if ((first.Optional, first.Runnable) == firstBefore) continue;
                 foreach (var next in outgoing[first]) Update(next.Then, depth + 1);
                 Update(first, depth + 1);
@@ -59,6 +64,15 @@ internal static class PropagationPhase
             if ((then.Optional, then.Runnable) == before) return;
             Update(then, depth + 1);
             foreach (var next in outgoing[then]) Update(next.Then, depth + 1);
+        }
+
+        /// <summary>A member whose action changes is updated at once, before the next member is looked at (Pacemaker
+        /// re-processes an action of a resource with a parent as soon as an ordering changes it).</summary>
+        private void UpdateMember(OrderEdge m, int depth)
+        {
+            var before = (m.Then.Optional, m.Then.Runnable);
+            Apply(m);
+            if ((m.Then.Optional, m.Then.Runnable) != before) Update(m.Then, depth + 1);
         }
     }
 

@@ -232,7 +232,13 @@ internal enum OrderFlags
     BlockedLeft = 32,
 }
 
-internal sealed record OrderEdge(ActionNode First, ActionNode Then, OrderFlags Flags);
+internal sealed record OrderEdge(ActionNode First, ActionNode Then, OrderFlags Flags)
+{
+    /// <summary>An ordering on a group's own action also orders each member's action after First, applied member by
+    /// member whenever this edge is (Pacemaker's group update of ordered actions). They are not edges of the graph:
+    /// the group's own ordering chain already sequences the members.</summary>
+    public IReadOnlyList<OrderEdge> MemberEdges { get; init; } = [];
+}
 
 /// <summary>All mutable state of one scheduling run.</summary>
 internal sealed class WorkingSet(SchedulerInput input)
@@ -300,9 +306,9 @@ internal sealed class WorkingSet(SchedulerInput input)
         return a;
     }
 
-    public void Order(ActionNode first, ActionNode then, OrderFlags flags)
+    public void Order(ActionNode first, ActionNode then, OrderFlags flags, IEnumerable<ActionNode>? members = null)
     {
-        var edge = new OrderEdge(first, then, flags);
+        var edge = new OrderEdge(first, then, flags) { MemberEdges = members?.Select(m => new OrderEdge(first, m, flags)).ToList() ?? [] };
         Orderings.Add(edge);
         then.After.Add(edge);
     }
