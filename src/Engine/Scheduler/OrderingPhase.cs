@@ -179,12 +179,12 @@ internal static class OrderingPhase
             // from the same "first", member by member: a member already required does not pass the change on, so a
             // later member reports "required <first>" rather than "required <previous member>" (seed 5167).
             var members = group.Members.SelectMany(m => m.Actions.Where(a => a.Task == thenTask && a.Interval == TimeSpan.Zero)).ToList();
-            foreach (var f in Find(ws, first, firstTask, asFirst: true))
+            foreach (var f in Find(ws, first, firstTask, asFirst: true, byConstraint: true))
                 ws.Order(f, own, flags, members);
             return;
         }
-        foreach (var f in Find(ws, first, firstTask, asFirst: true))
-            foreach (var t in Find(ws, then, thenTask, asFirst: false))
+        foreach (var f in Find(ws, first, firstTask, asFirst: true, byConstraint: true))
+            foreach (var t in Find(ws, then, thenTask, asFirst: false, byConstraint: true))
                 ws.Order(f, t, flags);
     }
 
@@ -193,7 +193,9 @@ internal static class OrderingPhase
     /// (running/stopped); as "then", by its own pseudo action and each member's action. A primitive action that
     /// does not exist yet is created unrunnable (on no node), as Pacemaker does, so that orderings on it block.
     /// </summary>
-    internal static List<ActionNode> Find(WorkingSet ws, ResourceNode rsc, string task, bool asFirst)
+    /// <param name="byConstraint">For an rsc_order (applied by Pacemaker before the resources' own orderings)
+    /// rather than a resource's own ordering.</param>
+    internal static List<ActionNode> Find(WorkingSet ws, ResourceNode rsc, string task, bool asFirst, bool byConstraint = false)
     {
         switch (rsc)
         {
@@ -204,9 +206,11 @@ internal static class OrderingPhase
                     if (task is "stop" or "demote" && !p.IsActive) return found;
                     var created = ws.NewAction(p, task, null, optional: true);
                     created.Runnable = false;
-                    // Pacemaker's own "stop before start" reaches this start too: a resource that must stop makes it
-                    // required, so what starts after it reports "required X start" (not "unrunnable X start").
-                    if (task == "start")
+                    // Pacemaker applies constraint orderings before the resources' own ones, so its own "stop before
+                    // start" reaches a start a constraint created: a resource that must stop makes it required, and
+                    // what starts after it reports "required X start" (not "unrunnable X start"). A start created by a
+                    // group's or clone's own orderings comes after that and is not reached (seed 5133).
+                    if (task == "start" && byConstraint)
                         foreach (var stop in p.Actions.Where(a => a.Task == "stop").ToList()) ws.Order(stop, created, OrderFlags.ImpliesThen | OrderFlags.Restart);
                     return [created];
                 }
@@ -224,7 +228,7 @@ internal static class OrderingPhase
                     // also where Pacemaker's "required <previous member> start" reasons come from); clone instances
                     // are independent, so each gets the ordering.
                     var children = rsc is GroupNode g ? g.Members.Take(1) : rsc.Children;
-                    foreach (var child in children) result.AddRange(Find(ws, child, task, asFirst: false));
+                    foreach (var child in children) result.AddRange(Find(ws, child, task, asFirst: false, byConstraint));
                     return result;
                 }
         }

@@ -79,4 +79,17 @@ public sealed class OrderingConstraintTests
             status: Online("node1", ("rsc2", "start", 0, 1), ("g1", "start", 0, 2), ("g2", "start", 0, 3)) + Online("node2", ("rsc2", "monitor", 7, 4), ("g1", "monitor", 7, 5), ("g2", "monitor", 7, 6)));
         Assert.Equal(["* Restart rsc2 ( node1 ) due to required grp running", "* Move g1 ( node1 -> node2 )", "* Move g2 ( node1 -> node2 )"], Summary(xml));
     }
+
+    [Fact]
+    public void Dependent_of_a_group_that_stops_entirely_reports_the_unrunnable_group()
+    {
+        // g1 is stopped by its target-role, so g2 cannot run either. Their starts are created by the group's own
+        // orderings, after their "stop before start" was skipped, so the stops do not make the group's "running"
+        // required: rsc1 stops because that "running" cannot run.
+        var xml = Document(Dummy("rsc1") + $"<group id=\"grp\">{Dummy("g1", Pair("target-role", "Stopped"))}{Dummy("g2")}</group>",
+            constraints: """<rsc_order id="o" first="grp" then="rsc1" kind="Mandatory"/>""",
+            nodes: "node1 node2",
+            status: Online("node1", ("rsc1", "start", 0, 1), ("g1", "start", 0, 2), ("g2", "start", 0, 3)) + Online("node2", ("rsc1", "monitor", 7, 4), ("g1", "monitor", 7, 5), ("g2", "monitor", 7, 6)));
+        Assert.Equal(["* Stop rsc1 ( node1 ) due to unrunnable grp running", "* Stop g1 ( node1 ) due to node availability", "* Stop g2 ( node1 ) due to node availability"], Summary(xml));
+    }
 }
