@@ -64,7 +64,7 @@ internal static class AssignmentPhase
             Assign(ws, c.Primary, null);
             ColocationScores.ApplyToDependent(p, c);
         }
-        foreach (var c in p.WithThis)
+        foreach (var c in ColocationScores.WithThisForScores(p))
             p.Allowed = ColocationScores.Merge(c.Dependent, p.Allowed, c.Score / (float)Scores.Inf, forward: false, rollback: true, onlyPositive: false) ?? p.Allowed;
 
         if (p.NextRole == Role.Stopped)
@@ -148,6 +148,7 @@ internal static class AssignmentPhase
         if (g.Assigning) return null;
         g.Assigning = true;
         if (g.Members.Count > 0) g.Role = g.Members[0].Role;
+        g.ColocationsExpanded = true;
 
         // Constraints that name the group as dependent apply to its first member.
         if (g.Members.Count > 0)

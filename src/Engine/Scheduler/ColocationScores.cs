@@ -117,6 +117,12 @@ internal static class ColocationScores
         if (score >= Scores.Inf || score <= -Scores.Inf || AnyAvailable(work)) dependent.Allowed = work;
     }
 
+    /// <summary>The colocations whose dependents' wishes count for rsc's scores: its own and, for the last member
+    /// of a group being placed, the group's (seed 5124: a dependent of the group pulls its first member through the
+    /// members' chain of colocations).</summary>
+    public static IEnumerable<Colocation> WithThisForScores(ResourceNode rsc) =>
+        rsc is PrimitiveNode { Parent: GroupNode { ColocationsExpanded: true } g } && g.Members[^1] == rsc ? rsc.WithThis.Concat(g.WithThis) : rsc.WithThis;
+
     public static bool AnyAvailable(Dictionary<NodeInfo, int> nodes)
     {
         foreach (var (node, weight) in nodes)
@@ -138,7 +144,7 @@ internal static class ColocationScores
             if (rsc is GroupNode g && g.Members.Count > 0)
             {
                 var result = Merge(g.Members[0], nodes, factor, forward, rollback, onlyPositive, visiting);
-                if (!forward)
+                if (!forward && !g.ColocationsExpanded)
                     foreach (var c in g.WithThis)
                         result = Merge(c.Dependent, result, factor * c.Score / Scores.Inf, forward, true, onlyPositive, visiting);
                 return result;
@@ -154,7 +160,7 @@ internal static class ColocationScores
 
             if (AnyAvailable(work))
             {
-                var list = forward ? rsc.ThisWith : rsc.WithThis;
+                var list = forward ? rsc.ThisWith : WithThisForScores(rsc);
                 foreach (var c in list)
                 {
                     var other = forward ? c.Primary : c.Dependent;

@@ -168,6 +168,9 @@ internal sealed class GroupNode(string id, ResourceNode? parent) : ResourceNode(
     public override IEnumerable<ResourceNode> Children => Members;
     public override NodeInfo? CurrentNode => Members.Select(m => m.CurrentNode).FirstOrDefault(n => n is not null);
     public override bool IsActive => Members.Any(m => m.IsActive);
+    /// <summary>Set once the group is being placed: from then on Pacemaker counts "X with the group" as "X with
+    /// the last member" (its expansion of group colocations), so the members' scores take X's wishes in.</summary>
+    public bool ColocationsExpanded { get; set; }
 }
 
 internal sealed class CloneNode(string id, ResourceNode? parent) : ResourceNode(id, parent)
