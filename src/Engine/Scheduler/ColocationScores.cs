@@ -165,9 +165,11 @@ internal static class ColocationScores
                 {
                     var other = forward ? c.Primary : c.Dependent;
                     if (forward && c.Id == "group:internal_colocation") continue;
-                    // Nested preferences are scaled by the whole chain: an anti-colocation with a group repels
-                    // from every member's node, it does not attract to the members' own preferences.
-                    work = Merge(other, work, factor * c.Score / Scores.Inf, forward, true, onlyPositive, visiting) ?? work;
+                    // Pacemaker 2.1.5 scales a nested colocation by its own score and only the sign of the chain
+                    // so far: an anti-colocation with a group repels from every member's node (it does not
+                    // attract to the members' own preferences), and a dependent's dependent counts as much as
+                    // the dependent's own colocation (seed 5019: rsc3 with rsc1 with rsc2 adds 100, not 1).
+                    work = Merge(other, work, (factor < 0 ? -1 : 1) * (float)c.Score / Scores.Inf, forward, true, onlyPositive, visiting) ?? work;
                 }
             }
 

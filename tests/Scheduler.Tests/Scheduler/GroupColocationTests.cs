@@ -21,4 +21,22 @@ public sealed class GroupColocationTests
             status: Online("node1", ("rsc3", "monitor", 7, 1), ("g1", "monitor", 7, 2), ("g2", "monitor", 7, 3)) + Online("node2", ("rsc3", "start", 0, 4), ("g1", "monitor", 7, 5), ("g2", "monitor", 7, 6)));
         Assert.Equal(["* Start g1 ( node2 )", "* Start g2 ( node2 )"], Summary(xml));
     }
+
+    [Fact]
+    public void Dependent_of_a_dependent_counts_as_much_as_its_own_colocation()
+    {
+        // rsc2 is placed first (rsc1 is colocated with it) and takes in rsc1's wishes at 100/INFINITY, and through
+        // rsc1 those of rsc3 (which must be on node2) at 100/INFINITY again, not at the product of both: node2 gets
+        // 100, which beats rsc2's own 50 for node1.
+        var xml = Document(Dummy("rsc1") + Dummy("rsc2") + Dummy("rsc3"),
+            constraints: """
+                <rsc_location id="l2" rsc="rsc2" node="node1" score="50"/>
+                <rsc_location id="l3" rsc="rsc3" node="node2" score="INFINITY"/>
+                <rsc_colocation id="c1" rsc="rsc1" with-rsc="rsc2" score="100"/>
+                <rsc_colocation id="c3" rsc="rsc3" with-rsc="rsc1" score="100"/>
+                """,
+            nodes: "node1 node2",
+            status: Online("node1", ("rsc1", "monitor", 7, 1), ("rsc2", "monitor", 7, 2), ("rsc3", "monitor", 7, 3)) + Online("node2", ("rsc1", "monitor", 7, 4), ("rsc2", "monitor", 7, 5), ("rsc3", "monitor", 7, 6)));
+        Assert.Equal(["* Start rsc1 ( node2 )", "* Start rsc2 ( node2 )", "* Start rsc3 ( node2 )"], Summary(xml));
+    }
 }
