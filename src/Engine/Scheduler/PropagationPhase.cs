@@ -98,11 +98,20 @@ internal static class PropagationPhase
             if (f.Resource is not null && f.Resource != t.Resource) t.SetReason($"unrunnable {f.Resource.Id} {f.Task}", overwrite: false);
             changed = true;
         }
-        if (e.Flags.HasFlag(OrderFlags.Asymmetric) && !f.Runnable && t.Runnable && t.Resource is { IsActive: false })
+        if (e.Flags.HasFlag(OrderFlags.Asymmetric) && !f.Runnable && BlockedByAsymmetric(t))
         {
-            t.Runnable = false;
-            if (f.Resource is not null && f.Resource != t.Resource) t.SetReason($"unrunnable {f.Resource.Id} {f.Task}", overwrite: false);
-            changed = true;
+            if (t.Optional && t.Resource is PrimitiveNode)
+            {
+                t.Optional = false;
+                if (f.Resource is not null && f.Resource != t.Resource) t.SetReason($"required {f.Resource.Id} {f.Task}", overwrite: false);
+                changed = true;
+            }
+            if (t.Runnable)
+            {
+                t.Runnable = false;
+                if (f.Resource is not null && f.Resource != t.Resource) t.SetReason($"unrunnable {f.Resource.Id} {f.Task}", overwrite: false);
+                changed = true;
+            }
         }
         if (e.Flags.HasFlag(OrderFlags.BlockedLeft) && !f.Optional && !f.Runnable && t.Runnable)
         {
@@ -124,6 +133,26 @@ internal static class PropagationPhase
             }
         }
         return changed;
+    }
+
+    /// <summary>
+    /// Whether a non-symmetrical mandatory order whose First cannot run stops Then. Pacemaker leaves alone only an
+    /// optional start of a resource that stays where it runs alone (or an optional stop of a stopped one); a
+    /// resource that must start elsewhere, such as one recovering on another node, cannot (seed 6004).
+    /// </summary>
+    private static bool BlockedByAsymmetric(ActionNode t)
+    {
+        switch (t.Resource)
+        {
+            case null:
+                return false;
+            case PrimitiveNode p:
+                if (!t.Optional) return true;
+                if (t.Task == "stop" && p.Role == Model.Role.Stopped) return false;
+                return !(t.Task == "start" && p.Role >= Model.Role.Started && p.RunningOn.Count == 1 && p.RunningOn[0] == t.Node);
+            default:
+                return t.Runnable && !t.Resource.IsActive;
+        }
     }
 
     /// <summary>

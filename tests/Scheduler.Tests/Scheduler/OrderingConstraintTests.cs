@@ -92,4 +92,29 @@ public sealed class OrderingConstraintTests
             status: Online("node1", ("rsc1", "start", 0, 1), ("g1", "start", 0, 2), ("g2", "start", 0, 3)) + Online("node2", ("rsc1", "monitor", 7, 4), ("g1", "monitor", 7, 5), ("g2", "monitor", 7, 6)));
         Assert.Equal(["* Stop rsc1 ( node1 ) due to unrunnable grp running", "* Stop g1 ( node1 ) due to node availability", "* Stop g2 ( node1 ) due to node availability"], Summary(xml));
     }
+
+    [Fact]
+    public void Non_symmetrical_order_on_a_prerequisite_that_cannot_start_keeps_the_dependent_from_moving()
+    {
+        // rsc1 would move to node1, so its start there is not a start in place: rsc2 cannot start, and the
+        // non-symmetrical order makes that start unrunnable too (only a resource staying put is left alone).
+        var xml = Document(Dummy("rsc1") + Dummy("rsc2", Pair("target-role", "Stopped")),
+            constraints: """
+                <rsc_location id="l" rsc="rsc1" node="node1" score="100"/>
+                <rsc_order id="o" first="rsc2" then="rsc1" kind="Mandatory" symmetrical="false"/>
+                """,
+            nodes: "node1 node2",
+            status: Online("node1", ("rsc1", "monitor", 7, 1), ("rsc2", "monitor", 7, 2)) + Online("node2", ("rsc1", "start", 0, 3), ("rsc2", "monitor", 7, 4)));
+        Assert.Equal(["* Stop rsc1 ( node2 ) due to unrunnable rsc2 start"], Summary(xml));
+    }
+
+    [Fact]
+    public void Non_symmetrical_order_on_a_prerequisite_that_cannot_start_leaves_a_resource_staying_put_alone()
+    {
+        var xml = Document(Dummy("rsc1") + Dummy("rsc2", Pair("target-role", "Stopped")),
+            constraints: """<rsc_order id="o" first="rsc2" then="rsc1" kind="Mandatory" symmetrical="false"/>""",
+            nodes: "node1 node2",
+            status: Online("node1", ("rsc1", "monitor", 7, 1), ("rsc2", "monitor", 7, 2)) + Online("node2", ("rsc1", "start", 0, 3), ("rsc2", "monitor", 7, 4)));
+        Assert.Empty(Summary(xml));
+    }
 }
