@@ -3,10 +3,10 @@ using static HaApi.Scheduler.Tests.Scheduler.Cib;
 namespace HaApi.Scheduler.Tests.Scheduler;
 
 /// <summary>
-/// Colocations that name a group. Every expected summary here was checked against crm_simulate 2.1.5
+/// How colocations combine into placement scores. Every expected summary here was checked against crm_simulate 2.1.5
 /// (HAAPI_DUMP_CIB=dir writes the inputs out for replay).
 /// </summary>
-public sealed class GroupColocationTests
+public sealed class ColocationScoreTests
 {
     [Fact]
     public void Group_is_placed_where_a_resource_colocated_with_it_prefers_to_stay()
@@ -38,5 +38,20 @@ public sealed class GroupColocationTests
             nodes: "node1 node2",
             status: Online("node1", ("rsc1", "monitor", 7, 1), ("rsc2", "monitor", 7, 2), ("rsc3", "monitor", 7, 3)) + Online("node2", ("rsc1", "monitor", 7, 4), ("rsc2", "monitor", 7, 5), ("rsc3", "monitor", 7, 6)));
         Assert.Equal(["* Start rsc1 ( node2 )", "* Start rsc2 ( node2 )", "* Start rsc3 ( node2 )"], Summary(xml));
+    }
+
+    [Fact]
+    public void Colocations_of_a_resource_are_applied_in_the_order_of_the_other_resources_ids()
+    {
+        // rsc3's colocations are kept sorted by the primary's id, so "with rsc2" (-100 on node2) is applied before
+        // rsc4 is placed; rsc4 then takes rsc3's -100 scaled down, which Pacemaker turns into +1, and prefers node2.
+        var xml = Document(Dummy("rsc2") + Dummy("rsc3") + Dummy("rsc4"),
+            constraints: """
+                <rsc_colocation id="c0" rsc="rsc3" with-rsc="rsc4" score="100"/>
+                <rsc_colocation id="c1" rsc="rsc3" with-rsc="rsc2" score="-100"/>
+                """,
+            nodes: "node1 node2",
+            status: Online("node1", ("rsc2", "monitor", 7, 1), ("rsc3", "monitor", 7, 2), ("rsc4", "monitor", 7, 3)) + Online("node2", ("rsc2", "start", 0, 4), ("rsc3", "monitor", 7, 5), ("rsc4", "monitor", 7, 6)));
+        Assert.Equal(["* Start rsc3 ( node1 )", "* Start rsc4 ( node2 )"], Summary(xml));
     }
 }
