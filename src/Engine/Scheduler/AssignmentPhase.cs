@@ -80,7 +80,7 @@ internal static class AssignmentPhase
             Assign(ws, c.Primary, null);
             ColocationScores.ApplyToDependent(p, c);
         }
-        foreach (var c in p.WithThis)
+        foreach (var c in ColocationScores.WithThisForScores(p))
             p.Allowed = ColocationScores.Merge(c.Dependent, p.Allowed, c.Score / (float)Scores.Inf, forward: false, rollback: true, onlyPositive: false) ?? p.Allowed;
 
         if (p.NextRole == Role.Stopped)
@@ -157,6 +157,7 @@ internal static class AssignmentPhase
         if (g.Assigning) return null;
         g.Assigning = true;
         if (g.Members.Count > 0) g.Role = g.Members[0].Role;
+        g.ColocationsExpanded = true;
 
         // Constraints that name the group as dependent apply to its first member.
         if (g.Members.Count > 0)
@@ -184,17 +185,8 @@ internal static class AssignmentPhase
         if (clone.Promotable) Promotion.AddPromotionScores(clone);
 
         foreach (var c in clone.ThisWith) Assign(ws, c.Primary, null);
-        var before = new NodeScoreTable(clone.Allowed);
         foreach (var c in clone.WithThis)
             clone.Allowed = ColocationScores.Merge(c.Dependent, clone.Allowed, c.Score / (float)Scores.Inf, forward: false, rollback: true, onlyPositive: true) ?? clone.Allowed;
-        // Dependents' wishes merged at the clone level reach every instance.
-        foreach (var (node, weight) in clone.Allowed)
-        {
-            var delta = weight - before.GetValueOrDefault(node, 0);
-            if (delta == 0) continue;
-            foreach (var p in clone.Primitives())
-                if (p.Allowed.TryGetValue(node, out var w)) p.Allowed[node] = Scores.Add(w, delta);
-        }
 
         // A stable sort, as Pacemaker's list sort is: instances it cannot tell apart keep their order.
         var instances = clone.Instances.Order(new InstanceOrder(clone)).ToList();
@@ -257,14 +249,17 @@ internal static class AssignmentPhase
 
     /// <summary>
     /// The clone's colocations that bind each instance: those with other resources that <see cref="InstancesShare"/>,
-    /// and the anti-colocations of other resources with the clone (dependents' positive wishes already reach the
-    /// instances through the clone's own scores).
+    /// and the anti-colocations of other resources with the clone, or all of them when there are fewer instances
+    /// than nodes. Other dependents' wishes count only at the clone level (they order the instances), not in an
+    /// instance's own scores: an instance stays where it runs rather than move to where a dependent wants one
+    /// (seed 5141: a spare instance starts there instead).
     /// </summary>
     private static void InheritColocations(CloneNode clone, ResourceNode inst)
     {
         foreach (var c in clone.ThisWith.Where(c => InstancesShare(clone, c))) ColocationScores.ApplyToDependent(inst, c);
         if (inst is not PrimitiveNode p) return;
-        foreach (var c in clone.WithThis.Where(c => c.Score < 0))
+        var all = clone.CloneMax < clone.Allowed.Keys.Count(n => n.CanRunResources);
+        foreach (var c in clone.WithThis.Where(c => c.Score < 0 || all))
             p.Allowed = ColocationScores.Merge(c.Dependent, p.Allowed, c.Score / (float)Scores.Inf, forward: false, rollback: true, onlyPositive: false) ?? p.Allowed;
     }
 

@@ -21,7 +21,7 @@ internal static class CloneInstances
     {
         // The clones' own pseudo actions stay ordered (the executor waits for the whole clone at that level), but
         // carry no flags: requirement and runnability travel between paired instances only.
-        if (OrderingPhase.Find(ws, first, firstTask, asFirst: true) is [var point, ..] && then.FindAction(thenTask) is { } own)
+        if (OrderingPhase.Find(ws, first, firstTask, asFirst: true, byConstraint: true) is [var point, ..] && then.FindAction(thenTask) is { } own)
             ws.Order(point, own, OrderFlags.None);
         var other = dependent == first ? (CloneNode)then : (CloneNode)first;
         var stopping = thenTask is "stop" or "demote";
@@ -35,8 +35,8 @@ internal static class CloneInstances
                 continue;
             }
             var (f, t) = dependent == then ? (peer, instance) : (instance, peer);
-            foreach (var fa in OrderingPhase.Find(ws, f, firstTask, asFirst: true))
-                foreach (var ta in OrderingPhase.Find(ws, t, thenTask, asFirst: false))
+            foreach (var fa in OrderingPhase.Find(ws, f, firstTask, asFirst: true, byConstraint: true))
+                foreach (var ta in OrderingPhase.Find(ws, t, thenTask, asFirst: false, byConstraint: true))
                     ws.Order(fa, ta, flags);
         }
     }

@@ -117,6 +117,12 @@ internal static class ColocationScores
         if (score >= Scores.Inf || score <= -Scores.Inf || AnyAvailable(work)) dependent.Allowed = work;
     }
 
+    /// <summary>The colocations whose dependents' wishes count for rsc's scores: its own and, for the last member
+    /// of a group being placed, the group's (seed 5124: a dependent of the group pulls its first member through the
+    /// members' chain of colocations).</summary>
+    public static IEnumerable<Colocation> WithThisForScores(ResourceNode rsc) =>
+        rsc is PrimitiveNode { Parent: GroupNode { ColocationsExpanded: true } g } && g.Members[^1] == rsc ? rsc.WithThis.Concat(g.WithThis) : rsc.WithThis;
+
     public static bool AnyAvailable(NodeScoreTable nodes)
     {
         foreach (var (node, weight) in nodes)
@@ -138,7 +144,7 @@ internal static class ColocationScores
             if (rsc is GroupNode g && g.Members.Count > 0)
             {
                 var result = Merge(g.Members[0], nodes, factor, forward, rollback, onlyPositive, visiting);
-                if (!forward)
+                if (!forward && !g.ColocationsExpanded)
                     foreach (var c in g.WithThis)
                         result = Merge(c.Dependent, result, factor * c.Score / Scores.Inf, forward, true, onlyPositive, visiting);
                 return result;
@@ -154,14 +160,16 @@ internal static class ColocationScores
 
             if (AnyAvailable(work))
             {
-                var list = forward ? rsc.ThisWith : rsc.WithThis;
+                var list = forward ? rsc.ThisWith : WithThisForScores(rsc);
                 foreach (var c in list)
                 {
                     var other = forward ? c.Primary : c.Dependent;
                     if (forward && c.Id == "group:internal_colocation") continue;
-                    // Nested preferences are scaled by the whole chain: an anti-colocation with a group repels
-                    // from every member's node, it does not attract to the members' own preferences.
-                    work = Merge(other, work, factor * c.Score / Scores.Inf, forward, true, onlyPositive, visiting) ?? work;
+                    // Pacemaker 2.1.5 scales a nested colocation by its own score and only the sign of the chain
+                    // so far: an anti-colocation with a group repels from every member's node (it does not
+                    // attract to the members' own preferences), and a dependent's dependent counts as much as
+                    // the dependent's own colocation (seed 5019: rsc3 with rsc1 with rsc2 adds 100, not 1).
+                    work = Merge(other, work, (factor < 0 ? -1 : 1) * (float)c.Score / Scores.Inf, forward, true, onlyPositive, visiting) ?? work;
                 }
             }
 

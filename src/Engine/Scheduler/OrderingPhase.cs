@@ -14,7 +14,8 @@ internal static class OrderingPhase
         // Pacemaker's order of creation, which decides the order orderings are applied in (and so which reason an
         // action keeps): resources in their sorted order, each child's own orderings just before its parent's for it.
         foreach (var rsc in ws.Resources) Internal(ws, rsc);
-        foreach (var c in ws.Config.Orders) Constraint(ws, c);
+        var applied = new HashSet<(string, string, string, string)>();
+        foreach (var c in ws.Config.Orders) Constraint(ws, c, applied);
     }
 
     private static void Internal(WorkingSet ws, ResourceNode rsc)
@@ -139,13 +140,18 @@ internal static class OrderingPhase
         _ => "promote",
     };
 
-    private static void Constraint(WorkingSet ws, OrderConstraint c)
+    /// <param name="applied">The action pairs constraints already ordered. Pacemaker keeps only the first ordering
+    /// between the same two actions (every constraint ordering shares its "optional" flag, and a new ordering sharing
+    /// a flag with an existing one is dropped), so an optional order listed before a mandatory one between the same
+    /// resources wins: the dependent does not restart.</param>
+    private static void Constraint(WorkingSet ws, OrderConstraint c, HashSet<(string, string, string, string)> applied)
     {
         if (!ws.ById.TryGetValue(c.First, out var first) || !ws.ById.TryGetValue(c.Then, out var then)) return;
         var firstTask = TaskName(c.FirstAction);
         var thenTask = TaskName(c.ThenAction);
-        AddOrdering(ws, first, firstTask, then, thenTask, c.Kind, inverse: false, asymmetric: !c.Symmetrical);
-        if (c.Symmetrical && c.Kind != OrderKind.Serialize)
+        if (applied.Add((first.Id, firstTask, then.Id, thenTask)))
+            AddOrdering(ws, first, firstTask, then, thenTask, c.Kind, inverse: false, asymmetric: !c.Symmetrical);
+        if (c.Symmetrical && c.Kind != OrderKind.Serialize && applied.Add((then.Id, Inverse(thenTask), first.Id, Inverse(firstTask))))
             AddOrdering(ws, then, Inverse(thenTask), first, Inverse(firstTask), c.Kind, inverse: true, asymmetric: false);
     }
 
@@ -156,7 +162,10 @@ internal static class OrderingPhase
         {
             if (asymmetric) flags = OrderFlags.Asymmetric;
             // Checked against crm_simulate 2.1.5: a required demote does not force the stop ordered before it.
-            else if (inverse) flags = thenTask == "demote" ? OrderFlags.None : OrderFlags.ImpliesFirst;
+            // Checked against crm_simulate 2.1.5: a required action never forces a primitive's action ordered
+            // before it this way (it updates "first" only from flags "first" has itself, which only a group's or
+            // clone's point takes over from its members), so the dependent keeps the reason of its own start.
+            else if (inverse) flags = thenTask == "demote" || first is PrimitiveNode ? OrderFlags.None : OrderFlags.ImpliesFirst;
             else
             {
                 flags = OrderFlags.ImpliesThen;
@@ -172,8 +181,18 @@ internal static class OrderingPhase
             CloneInstances.OrderInterleaved(ws, interleaved, first, firstTask, then, thenTask, flags);
             return;
         }
-        foreach (var f in Find(ws, first, firstTask, asFirst: true))
-            foreach (var t in Find(ws, then, thenTask, asFirst: false))
+        if (then is GroupNode group && group.FindAction(thenTask) is { } own)
+        {
+            // Pacemaker orders only the group's own action, and updating that ordering updates each member's action
+            // from the same "first", member by member: a member already required does not pass the change on, so a
+            // later member reports "required <first>" rather than "required <previous member>" (seed 5167).
+            var members = group.Members.SelectMany(m => m.Actions.Where(a => a.Task == thenTask && a.Interval == TimeSpan.Zero)).ToList();
+            foreach (var f in Find(ws, first, firstTask, asFirst: true, byConstraint: true))
+                ws.Order(f, own, flags, members);
+            return;
+        }
+        foreach (var f in Find(ws, first, firstTask, asFirst: true, byConstraint: true))
+            foreach (var t in Find(ws, then, thenTask, asFirst: false, byConstraint: true))
                 ws.Order(f, t, flags);
     }
 
@@ -182,7 +201,9 @@ internal static class OrderingPhase
     /// (running/stopped); as "then", by its own pseudo action and each member's action. A primitive action that
     /// does not exist yet is created unrunnable (on no node), as Pacemaker does, so that orderings on it block.
     /// </summary>
-    internal static List<ActionNode> Find(WorkingSet ws, ResourceNode rsc, string task, bool asFirst)
+    /// <param name="byConstraint">For an rsc_order (applied by Pacemaker before the resources' own orderings)
+    /// rather than a resource's own ordering.</param>
+    internal static List<ActionNode> Find(WorkingSet ws, ResourceNode rsc, string task, bool asFirst, bool byConstraint = false)
     {
         switch (rsc)
         {
@@ -196,9 +217,11 @@ internal static class OrderingPhase
                     if (task is "stop" or "demote" && !p.IsActive) return found;
                     var created = ws.NewAction(p, task, null, optional: true);
                     created.Runnable = false;
-                    // Pacemaker's own "stop before start" reaches this start too: a resource that must stop makes it
-                    // required, so what starts after it reports "required X start" (not "unrunnable X start").
-                    if (task == "start")
+                    // Pacemaker applies constraint orderings before the resources' own ones, so its own "stop before
+                    // start" reaches a start a constraint created: a resource that must stop makes it required, and
+                    // what starts after it reports "required X start" (not "unrunnable X start"). A start created by a
+                    // group's or clone's own orderings comes after that and is not reached (seed 5133).
+                    if (task == "start" && byConstraint)
                         foreach (var stop in p.Actions.Where(a => a.Task == "stop").ToList()) ws.Order(stop, created, OrderFlags.ImpliesThen | OrderFlags.Restart);
                     return [created];
                 }
@@ -216,7 +239,7 @@ internal static class OrderingPhase
                     // also where Pacemaker's "required <previous member> start" reasons come from); clone instances
                     // are independent, so each gets the ordering.
                     var children = rsc is GroupNode g ? g.Members.Take(1) : rsc.Children;
-                    foreach (var child in children) result.AddRange(Find(ws, child, task, asFirst: false));
+                    foreach (var child in children) result.AddRange(Find(ws, child, task, asFirst: false, byConstraint));
                     return result;
                 }
         }

@@ -15,7 +15,11 @@ internal static class PropagationPhase
         while (changed && rounds++ < 10_000)
         {
             changed = false;
-            foreach (var e in ws.Orderings) changed |= Apply(e);
+            foreach (var e in ws.Orderings)
+            {
+                changed |= Apply(e);
+                foreach (var m in e.MemberEdges) changed |= Apply(m);
+            }
             foreach (var a in ws.Actions.Where(a => a.RequiresAny)) changed |= RecomputeAny(a);
             changed |= BlockColocatedDependents(ws);
         }
@@ -52,6 +56,7 @@ internal static class PropagationPhase
                 var first = e.First;
                 var firstBefore = (first.Optional, first.Runnable);
                 Apply(e);
+                foreach (var m in e.MemberEdges) UpdateMember(m, depth);
                 if ((first.Optional, first.Runnable) == firstBefore) continue;
                 foreach (var next in outgoing[first]) Update(next.Then, depth + 1);
                 Update(first, depth + 1);
@@ -59,6 +64,15 @@ internal static class PropagationPhase
             if ((then.Optional, then.Runnable) == before) return;
             Update(then, depth + 1);
             foreach (var next in outgoing[then]) Update(next.Then, depth + 1);
+        }
+
+        /// <summary>A member whose action changes is updated at once, before the next member is looked at (Pacemaker
+        /// re-processes an action of a resource with a parent as soon as an ordering changes it).</summary>
+        private void UpdateMember(OrderEdge m, int depth)
+        {
+            var before = (m.Then.Optional, m.Then.Runnable);
+            Apply(m);
+            if ((m.Then.Optional, m.Then.Runnable) != before) Update(m.Then, depth + 1);
         }
     }
 
@@ -84,11 +98,20 @@ internal static class PropagationPhase
             if (f.Resource is not null && f.Resource != t.Resource) t.SetReason($"unrunnable {f.Resource.Id} {f.Task}", overwrite: false);
             changed = true;
         }
-        if (e.Flags.HasFlag(OrderFlags.Asymmetric) && !f.Runnable && t.Runnable && t.Resource is { IsActive: false })
+        if (e.Flags.HasFlag(OrderFlags.Asymmetric) && !f.Runnable && BlockedByAsymmetric(t))
         {
-            t.Runnable = false;
-            if (f.Resource is not null && f.Resource != t.Resource) t.SetReason($"unrunnable {f.Resource.Id} {f.Task}", overwrite: false);
-            changed = true;
+            if (t.Optional && t.Resource is PrimitiveNode)
+            {
+                t.Optional = false;
+                if (f.Resource is not null && f.Resource != t.Resource) t.SetReason($"required {f.Resource.Id} {f.Task}", overwrite: false);
+                changed = true;
+            }
+            if (t.Runnable)
+            {
+                t.Runnable = false;
+                if (f.Resource is not null && f.Resource != t.Resource) t.SetReason($"unrunnable {f.Resource.Id} {f.Task}", overwrite: false);
+                changed = true;
+            }
         }
         if (e.Flags.HasFlag(OrderFlags.BlockedLeft) && !f.Optional && !f.Runnable && t.Runnable)
         {
@@ -110,6 +133,26 @@ internal static class PropagationPhase
             }
         }
         return changed;
+    }
+
+    /// <summary>
+    /// Whether a non-symmetrical mandatory order whose First cannot run stops Then. Pacemaker leaves alone only an
+    /// optional start of a resource that stays where it runs alone (or an optional stop of a stopped one); a
+    /// resource that must start elsewhere, such as one recovering on another node, cannot (seed 6004).
+    /// </summary>
+    private static bool BlockedByAsymmetric(ActionNode t)
+    {
+        switch (t.Resource)
+        {
+            case null:
+                return false;
+            case PrimitiveNode p:
+                if (!t.Optional) return true;
+                if (t.Task == "stop" && p.Role == Model.Role.Stopped) return false;
+                return !(t.Task == "start" && p.Role >= Model.Role.Started && p.RunningOn.Count == 1 && p.RunningOn[0] == t.Node);
+            default:
+                return t.Runnable && !t.Resource.IsActive;
+        }
     }
 
     /// <summary>

@@ -150,9 +150,31 @@ internal static class UnpackResourcesPhase
         }
     }
 
+    /// <summary>
+    /// Pacemaker keeps each resource's colocation lists sorted by the other resource: higher priority first, then
+    /// clones before groups before primitives, promotable clones first, then by id (a stable insertion, so equal
+    /// ones keep their order). The order decides which colocation is applied first when a resource is placed
+    /// (seed 6151: "rsc3 with rsc2" before "rsc3 with rsc4").
+    /// </summary>
     private static void Add(Colocation c)
     {
-        c.Dependent.ThisWith.Add(c);
-        c.Primary.WithThis.Add(c);
+        InsertSorted(c.Dependent.ThisWith, c, c => c.Primary);
+        InsertSorted(c.Primary.WithThis, c, c => c.Dependent);
+    }
+
+    private static void InsertSorted(List<Colocation> list, Colocation c, Func<Colocation, ResourceNode> other)
+    {
+        var i = list.FindIndex(x => Compare(other(x), other(c)) > 0);
+        list.Insert(i < 0 ? list.Count : i, c);
+    }
+
+    private static int Compare(ResourceNode a, ResourceNode b)
+    {
+        if (a.Priority != b.Priority) return b.Priority.CompareTo(a.Priority);
+        if (a.Variant != b.Variant) return b.Variant.CompareTo(a.Variant);
+        var pa = a is CloneNode { Promotable: true };
+        var pb = b is CloneNode { Promotable: true };
+        if (pa != pb) return pa ? -1 : 1;
+        return string.CompareOrdinal(a.Id, b.Id);
     }
 }

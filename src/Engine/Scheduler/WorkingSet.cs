@@ -200,6 +200,9 @@ internal sealed class GroupNode(string id, ResourceNode? parent) : ResourceNode(
     public override IEnumerable<ResourceNode> Children => Members;
     public override NodeInfo? CurrentNode => Members.Select(m => m.CurrentNode).FirstOrDefault(n => n is not null);
     public override bool IsActive => Members.Any(m => m.IsActive);
+    /// <summary>Set once the group is being placed: from then on Pacemaker counts "X with the group" as "X with
+    /// the last member" (its expansion of group colocations), so the members' scores take X's wishes in.</summary>
+    public bool ColocationsExpanded { get; set; }
 }
 
 internal sealed class CloneNode(string id, ResourceNode? parent) : ResourceNode(id, parent)
@@ -264,7 +267,13 @@ internal enum OrderFlags
     BlockedLeft = 32,
 }
 
-internal sealed record OrderEdge(ActionNode First, ActionNode Then, OrderFlags Flags);
+internal sealed record OrderEdge(ActionNode First, ActionNode Then, OrderFlags Flags)
+{
+    /// <summary>An ordering on a group's own action also orders each member's action after First, applied member by
+    /// member whenever this edge is (Pacemaker's group update of ordered actions). They are not edges of the graph:
+    /// the group's own ordering chain already sequences the members.</summary>
+    public IReadOnlyList<OrderEdge> MemberEdges { get; init; } = [];
+}
 
 /// <summary>All mutable state of one scheduling run.</summary>
 internal sealed class WorkingSet(SchedulerInput input)
@@ -355,9 +364,9 @@ internal sealed class WorkingSet(SchedulerInput input)
         return a;
     }
 
-    public void Order(ActionNode first, ActionNode then, OrderFlags flags)
+    public void Order(ActionNode first, ActionNode then, OrderFlags flags, IEnumerable<ActionNode>? members = null)
     {
-        var edge = new OrderEdge(first, then, flags);
+        var edge = new OrderEdge(first, then, flags) { MemberEdges = members?.Select(m => new OrderEdge(first, m, flags)).ToList() ?? [] };
         Orderings.Add(edge);
         then.After.Add(edge);
     }

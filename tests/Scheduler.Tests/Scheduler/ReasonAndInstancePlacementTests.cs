@@ -66,4 +66,18 @@ public sealed class ReasonAndInstancePlacementTests
             status: Online("node1", ("a", "monitor", 7, 1), ("b", "monitor", 7, 2)) + Online("node2", ("a", "start", 0, 3), ("b", "start", 0, 4)));
         Assert.Empty(Summary(xml));
     }
+
+    [Fact]
+    public void Instance_stays_where_it_runs_and_a_spare_starts_where_a_dependent_needs_one()
+    {
+        // rsc must run with A on node3. That raises A's score on node3, which orders the instances, but is not an
+        // instance's own score: a:0 and a:1 stay where they run, and the spare a:2 starts on node3.
+        var xml = Document(Clone("A", "a") + Dummy("rsc"),
+            constraints: """
+                <rsc_location id="l" rsc="rsc" node="node3" score="INFINITY"/>
+                <rsc_colocation id="c" rsc="rsc" with-rsc="A" score="INFINITY"/>
+                """,
+            status: Online("node1", ("a", "start", 0, 1), ("rsc", "monitor", 7, 2)) + Online("node2", ("a", "start", 0, 3), ("rsc", "monitor", 7, 4)) + Online("node3", ("a", "monitor", 7, 5), ("rsc", "monitor", 7, 6)));
+        Assert.Equal(["* Start a:2 ( node3 )", "* Start rsc ( node3 )"], Summary(xml));
+    }
 }
