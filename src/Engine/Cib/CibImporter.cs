@@ -589,6 +589,11 @@ public static class CibImporter
             foreach (var c in config.Orders) { Check(c.Id, c.First, "first"); Check(c.Id, c.Then, "then"); }
         }
 
+        // Every resource has a history on every node: the same few names and digests, repeated per record.
+        private readonly StringPool statusStrings = new();
+
+        private string? Pooled(XElement e, string attribute) => statusStrings.Get((string?)e.Attribute(attribute));
+
         private ClusterStatus ReadStatus(XElement? section)
         {
             if (section is null) return ClusterStatus.Empty;
@@ -611,12 +616,11 @@ public static class CibImporter
                 var history = new List<ResourceHistory>();
                 foreach (var lrmRsc in e.Elements("lrm").Elements("lrm_resources").Elements("lrm_resource"))
                 {
-                    var rid = Required(lrmRsc, "id");
+                    var rid = statusStrings.Get(Required(lrmRsc, "id"));
                     if (rid is null) continue;
                     var ops = new List<OperationRecord>();
                     foreach (var op in lrmRsc.Elements("lrm_rsc_op")) if (ReadOperationRecord(op) is { } r) ops.Add(r);
-                    history.Add(new ResourceHistory(rid, (string?)lrmRsc.Attribute("class"), (string?)lrmRsc.Attribute("provider"),
-                        (string?)lrmRsc.Attribute("type"), [.. ops]));
+                    history.Add(new ResourceHistory(rid, Pooled(lrmRsc, "class"), Pooled(lrmRsc, "provider"), Pooled(lrmRsc, "type"), [.. ops]));
                 }
                 nodes.Add(new NodeState(id, uname, IsSet((string?)e.Attribute("in_ccm")), IsOnline((string?)e.Attribute("crmd")),
                     (string?)e.Attribute("join"), (string?)e.Attribute("expected"), Attributes.From(transient), [.. history],
@@ -632,7 +636,7 @@ public static class CibImporter
         private OperationRecord? ReadOperationRecord(XElement op)
         {
             var id = Required(op, "id");
-            var task = Required(op, "operation");
+            var task = statusStrings.Get(Required(op, "operation"));
             if (id is null || task is null) return null;
             var intervalText = (string?)op.Attribute("interval") ?? "0";
             if (!long.TryParse(intervalText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var intervalMs))
@@ -657,9 +661,9 @@ public static class CibImporter
             if ((string?)op.Attribute("last-rc-change") is { } lrc && long.TryParse(lrc, out var secs)) lastChange = DateTimeOffset.FromUnixTimeSeconds(secs);
             long? exec = (string?)op.Attribute("exec-time") is { } et && long.TryParse(et, out var ms) ? ms : null;
             return new OperationRecord(id, task, TimeSpan.FromMilliseconds(intervalMs), Int("call-id", -1), Int("rc-code", 0),
-                Int("op-status", 0), expected, lastChange, exec, (string?)op.Attribute("op-digest"),
-                (string?)op.Attribute("migrate_source"), (string?)op.Attribute("migrate_target"),
-                (string?)op.Attribute("op-restart-digest"), (string?)op.Attribute("op-force-restart"))
+                Int("op-status", 0), expected, lastChange, exec, Pooled(op, "op-digest"),
+                Pooled(op, "migrate_source"), Pooled(op, "migrate_target"),
+                Pooled(op, "op-restart-digest"), Pooled(op, "op-force-restart"))
             {
                 ExitReason = (string?)op.Attribute("exit-reason") is { Length: > 0 } reason ? reason : null,
             };

@@ -46,6 +46,10 @@ public sealed class StatusStore
     }
 
     private readonly Dictionary<string, Entry> _nodes = new(StringComparer.Ordinal);
+    // Each received result carries its own copies of the same few strings (operation, agent, resource id, digest);
+    // kept pooled, a large history is compact for the scheduler, which reads all of it per run. Bounded: the
+    // store lives as long as the process, and digests change with every parameter change.
+    private readonly StringPool _strings = new(capacity: 4 * MaxResourcesPerNode);
     private int _callId;
     private ClusterStatus? _snapshot;
 
@@ -113,15 +117,15 @@ public sealed class StatusStore
         if (!e.Resources.TryGetValue(r.ResourceId, out var rsc))
         {
             if (e.Resources.Count >= MaxResourcesPerNode) return false;
-            e.Resources[r.ResourceId] = rsc = new ResourceEntry(r.Class, r.Provider, r.Type);
+            e.Resources[_strings.Get(r.ResourceId)] = rsc = new ResourceEntry(_strings.Get(r.Class), _strings.Get(r.Provider), _strings.Get(r.Type));
         }
-        rsc.Class = r.Class ?? rsc.Class;
-        rsc.Provider = r.Provider ?? rsc.Provider;
-        rsc.Type = r.Type ?? rsc.Type;
+        rsc.Class = _strings.Get(r.Class) ?? rsc.Class;
+        rsc.Provider = _strings.Get(r.Provider) ?? rsc.Provider;
+        rsc.Type = _strings.Get(r.Type) ?? rsc.Type;
 
         var intervalMs = (long)r.Interval.TotalMilliseconds;
-        var record = new OperationRecord("", r.Operation, r.Interval, ++_callId, r.RcCode, r.OpStatus, r.ExpectedRc, r.Time,
-            r.ExecTimeMs, r.Digest) { ExitReason = r.ExitReason };
+        var record = new OperationRecord("", _strings.Get(r.Operation), r.Interval, ++_callId, r.RcCode, r.OpStatus, r.ExpectedRc, r.Time,
+            r.ExecTimeMs, _strings.Get(r.Digest)) { ExitReason = r.ExitReason };
         if (r.Interval > TimeSpan.Zero)
         {
             var key = $"{r.ResourceId}_{r.Operation}_{intervalMs}";
@@ -201,10 +205,10 @@ public sealed class StatusStore
         if (!e.Resources.TryGetValue(a.ResourceId, out var rsc))
         {
             if (e.Resources.Count >= MaxResourcesPerNode) return false;
-            e.Resources[a.ResourceId] = rsc = new ResourceEntry(a.Resource.Class.ToWire(), a.Resource.Provider, a.Resource.Type);
+            e.Resources[_strings.Get(a.ResourceId)] = rsc = new ResourceEntry(a.Resource.Class.ToWire(), _strings.Get(a.Resource.Provider), _strings.Get(a.Resource.Type));
         }
         var key = $"{a.ResourceId}_last_0";
-        rsc.Operations[key] = new OperationRecord(key, a.Operation, TimeSpan.Zero, -1, 193, OperationRecord.StatusPending, a.ExpectedRc);
+        rsc.Operations[key] = new OperationRecord(key, _strings.Get(a.Operation), TimeSpan.Zero, -1, 193, OperationRecord.StatusPending, a.ExpectedRc);
         return Touch(true);
     }
 

@@ -255,6 +255,7 @@ internal static class ActionsPhase
     /// <summary>A recurring monitor whose failure expired runs again where the resource stays without a restart.</summary>
     private static void RescheduleExpiredMonitors(WorkingSet ws, PrimitiveNode p)
     {
+        if (p.RescheduledMonitors.Count == 0) return; // the common case, without enumerating an empty set
         foreach (var (node, interval) in p.RescheduledMonitors)
         {
             if (p.AssignedTo != node || p.NextRole <= Role.Stopped || p.Actions.Any(a => a.Task == "monitor" && a.Node == node && a.Interval == interval)) continue;

@@ -22,12 +22,35 @@ internal sealed class NodeScoreTable : IEnumerable<KeyValuePair<NodeInfo, int>>
         byIndex = capacity == 0 ? [] : new (int, int)[capacity];
     }
 
+    // Copy on write: a copy shares the arrays until either table changes, each array separately (stickiness changes
+    // one score of nearly every resource's table but adds no node, so the key array stays shared). Every resource
+    // starts as a copy of the same all-zero table, colocation merges copy tables that are mostly only read, and a
+    // run's tables live until its end (every garbage collection during the run copies them).
+    private bool keysShared;
+    private bool scoresShared;
+
     /// <summary>A copy, with the same nodes in the same order.</summary>
     public NodeScoreTable(NodeScoreTable other)
     {
-        keys = (NodeInfo[])other.keys.Clone();
-        byIndex = ((int, int)[])other.byIndex.Clone();
+        keys = other.keys;
+        byIndex = other.byIndex;
         count = other.count;
+        keysShared = other.keysShared = true;
+        scoresShared = other.scoresShared = true;
+    }
+
+    private void UnshareScores()
+    {
+        if (!scoresShared) return;
+        byIndex = ((int, int)[])byIndex.Clone();
+        scoresShared = false;
+    }
+
+    private void UnshareKeys()
+    {
+        if (!keysShared) return;
+        keys = (NodeInfo[])keys.Clone();
+        keysShared = false;
     }
 
     public int Count => count;
@@ -41,8 +64,12 @@ internal sealed class NodeScoreTable : IEnumerable<KeyValuePair<NodeInfo, int>>
         get => TryGetValue(node, out var score) ? score : throw new KeyNotFoundException($"node {node.Name} has no score in this table");
         set
         {
-            if (node.Index < byIndex.Length && byIndex[node.Index].Position > 0) byIndex[node.Index].Score = value;
-            else Add(node, value);
+            if (!ContainsKey(node)) Add(node, value);
+            else if (byIndex[node.Index].Score != value)
+            {
+                UnshareScores();
+                byIndex[node.Index].Score = value;
+            }
         }
     }
 
@@ -70,6 +97,8 @@ internal sealed class NodeScoreTable : IEnumerable<KeyValuePair<NodeInfo, int>>
 
     private void Add(NodeInfo node, int score)
     {
+        UnshareKeys();
+        UnshareScores();
         if (node.Index >= byIndex.Length) Array.Resize(ref byIndex, Math.Max(node.Index + 1, byIndex.Length * 2));
         if (count == keys.Length) Array.Resize(ref keys, Math.Max(4, keys.Length * 2));
         keys[count++] = node;

@@ -9,7 +9,7 @@ namespace HaApi.Engine.Scheduler;
 /// </summary>
 internal static class NodeScoresPhase
 {
-    public static void AddBan(ResourceNode rsc, NodeInfo node) => rsc.Bans.Add(node);
+    public static void AddBan(ResourceNode rsc, NodeInfo node) => rsc.AddBan(node);
 
     public static void Run(WorkingSet ws)
     {

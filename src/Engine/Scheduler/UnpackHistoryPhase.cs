@@ -35,14 +35,14 @@ internal static class UnpackHistoryPhase
         var outcome = Evaluate(ws, node, history, Representative(ws, history, exact));
         var target = FindTarget(ws, node, history, exact, outcome.Role > Role.Stopped);
         if (target is null) return;
-        if (outcome.ClearFailCount) target.FailCountExpiredOn.Add(node);
+        if (outcome.ClearFailCount) target.NoteFailCountExpired(node);
         if (outcome.RescheduledMonitors is { } rescheduledMonitors)
-            foreach (var interval in rescheduledMonitors) target.RescheduledMonitors.Add((node, interval));
+            foreach (var interval in rescheduledMonitors) target.RescheduleMonitor(node, interval);
         // A history whose only entries are expired failures tells nothing about the node: probe it again.
         if (outcome.NothingKnown) return;
         target.ProbedOn.Add(node);
         target.KnownOn.Add(node);
-        if (!target.Orphan && AgentChanged(target.Definition, history)) target.AgentChangedOn.Add(node);
+        if (!target.Orphan && AgentChanged(target.Definition, history)) target.NoteAgentChanged(node);
         if (target.Parent is CloneNode clone && !clone.Unique)
             foreach (var p in clone.Primitives()) p.ProbedOn.Add(node);
 
@@ -53,7 +53,7 @@ internal static class UnpackHistoryPhase
             if (node.Maintenance) target.Managed = false;
             if (!target.RunningOn.Contains(node)) target.RunningOn.Add(node);
             target.NoteActiveHistory(node, history);
-            if (outcome.LastStart is not null) target.LastStart[node] = outcome.LastStart;
+            if (outcome.LastStart is not null) target.SetLastStart(node, outcome.LastStart);
             if (outcome.Role > target.Role) target.Role = outcome.Role;
         }
         switch (outcome.OnFail)

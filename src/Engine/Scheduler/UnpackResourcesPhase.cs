@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using HaApi.Engine.Model;
 
@@ -36,13 +37,24 @@ internal static class UnpackResourcesPhase
             .Concat(config.Clones.Select(c => c.Id));
     }
 
-    private static void FillMeta(WorkingSet ws, ResourceNode node, IEnumerable<KeyValuePair<string, string>> own)
+    private static void FillMeta(WorkingSet ws, ResourceNode node, ImmutableSortedDictionary<string, string> own)
     {
-        foreach (var (k, v) in ws.Config.ResourceDefaults) node.Meta[k] = v;
-        if (node.Parent is not null)
-            foreach (var (k, v) in node.Parent.Meta) node.Meta[k] = v;
-        foreach (var (k, v) in own) node.Meta[k] = v;
+        // Inherited meta is rsc_defaults overlaid by the parent's (which already starts with rsc_defaults, in the
+        // same order), so a resource with no meta of its own has exactly its parent's: share it.
+        if (own.IsEmpty && node.Parent is not null) node.Meta = node.Parent.Meta;
+        else if (own.IsEmpty && node.Parent is null) node.Meta = ws.DefaultMeta();
+        else node.Meta = OwnMeta(ws, node, own);
         ApplyCommonMeta(ws, node);
+    }
+
+    private static Dictionary<string, string> OwnMeta(WorkingSet ws, ResourceNode node, IEnumerable<KeyValuePair<string, string>> own)
+    {
+        var meta = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (k, v) in ws.Config.ResourceDefaults) meta[k] = v;
+        if (node.Parent is not null)
+            foreach (var (k, v) in node.Parent.Meta) meta[k] = v;
+        foreach (var (k, v) in own) meta[k] = v;
+        return meta;
     }
 
     private static void ApplyCommonMeta(WorkingSet ws, ResourceNode node)
@@ -105,7 +117,8 @@ internal static class UnpackResourcesPhase
         // Clone instances are sticky by default (1) unless stickiness is configured anywhere.
         if (!node.Meta.ContainsKey(MetaNames.ResourceStickiness))
         {
-            node.Meta[MetaNames.ResourceStickiness] = "1";
+            // The clone's own copy: its meta may be the shared rsc_defaults dictionary.
+            node.Meta = new Dictionary<string, string>(node.Meta, StringComparer.Ordinal) { [MetaNames.ResourceStickiness] = "1" };
             node.Stickiness = 1;
         }
         node.CloneMax = IntMeta(node, MetaNames.CloneMax, ws.Config.Nodes.Length);
@@ -158,14 +171,15 @@ internal static class UnpackResourcesPhase
     /// </summary>
     private static void Add(Colocation c)
     {
-        InsertSorted(c.Dependent.ThisWith, c, c => c.Primary);
-        InsertSorted(c.Primary.WithThis, c, c => c.Dependent);
+        c.Dependent.InsertThisWith(SortedPosition(c.Dependent.ThisWith, c.Primary, x => x.Primary), c);
+        c.Primary.InsertWithThis(SortedPosition(c.Primary.WithThis, c.Dependent, x => x.Dependent), c);
     }
 
-    private static void InsertSorted(List<Colocation> list, Colocation c, Func<Colocation, ResourceNode> other)
+    private static int SortedPosition(IReadOnlyList<Colocation> list, ResourceNode other, Func<Colocation, ResourceNode> otherOf)
     {
-        var i = list.FindIndex(x => Compare(other(x), other(c)) > 0);
-        list.Insert(i < 0 ? list.Count : i, c);
+        for (var i = 0; i < list.Count; i++)
+            if (Compare(otherOf(list[i]), other) > 0) return i;
+        return list.Count;
     }
 
     private static int Compare(ResourceNode a, ResourceNode b)

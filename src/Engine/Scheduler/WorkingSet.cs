@@ -86,7 +86,11 @@ internal abstract class ResourceNode(string id, ResourceNode? parent)
     public string Id { get; } = id;
     public ResourceNode? Parent { get; } = parent;
     public abstract ResourceVariant Variant { get; }
-    public Dictionary<string, string> Meta { get; } = new(StringComparer.Ordinal);
+    /// <summary>Effective meta attributes. Read-only: a resource that adds nothing to its parent's (or to
+    /// rsc_defaults) shares that dictionary, so ten thousand group members do not each copy the same few entries.</summary>
+    public IReadOnlyDictionary<string, string> Meta { get; set; } = EmptyMeta;
+
+    private static readonly Dictionary<string, string> EmptyMeta = new(StringComparer.Ordinal);
     /// <summary>Node scores (Pacemaker's allowed_nodes); a node absent from the table may not run the resource.</summary>
     public NodeScoreTable Allowed { get; set; } = new();
     public bool Provisional { get; set; } = true;
@@ -99,10 +103,20 @@ internal abstract class ResourceNode(string id, ResourceNode? parent)
     public Role Role { get; set; } = Role.Stopped;
     public Role NextRole { get; set; } = Role.Unknown;
     public Role? TargetRole { get; set; }
+    // Most resources have no bans and no colocations: these lists are created on the first entry (a run's
+    // resources are its working set, which every garbage collection during the run copies and scans).
+    private List<NodeInfo>? bans;
+    private List<Colocation>? thisWith;
+    private List<Colocation>? withThis;
+
     /// <summary>Nodes the history says this resource must never use again (failed stop, agent not installed).</summary>
-    public List<NodeInfo> Bans { get; } = [];
-    public List<Colocation> ThisWith { get; } = [];
-    public List<Colocation> WithThis { get; } = [];
+    public IReadOnlyList<NodeInfo> Bans => bans ?? Empty<NodeInfo>.List;
+    public IReadOnlyList<Colocation> ThisWith => thisWith ?? Empty<Colocation>.List;
+    public IReadOnlyList<Colocation> WithThis => withThis ?? Empty<Colocation>.List;
+
+    public void AddBan(NodeInfo node) => (bans ??= []).Add(node);
+    public void InsertThisWith(int index, Colocation c) => (thisWith ??= []).Insert(index, c);
+    public void InsertWithThis(int index, Colocation c) => (withThis ??= []).Insert(index, c);
     public List<ActionNode> Actions { get; } = [];
     /// <summary>A promotable clone instance's promotion priority (its promotion score plus promoted-role
     /// constraints); only meaningful while roles are chosen.</summary>
@@ -148,7 +162,16 @@ internal sealed class PrimitiveNode(string id, ResourceNode? parent, Primitive d
     public NodeSet KnownOn { get; } = new();
     /// <summary>The start (or migration) that made the resource active on each node: its digest tells whether
     /// the definition changed since.</summary>
-    public Dictionary<NodeInfo, OperationRecord> LastStart { get; } = [];
+    public IReadOnlyDictionary<NodeInfo, OperationRecord> LastStart => lastStart ?? Empty<NodeInfo, OperationRecord>.Dictionary;
+
+    public void SetLastStart(NodeInfo node, OperationRecord start) => (lastStart ??= [])[node] = start;
+
+    // Created on first use, like the sets below: most resources never need them, and each empty collection is an
+    // object that every garbage collection during the run copies.
+    private Dictionary<NodeInfo, OperationRecord>? lastStart;
+    private HashSet<NodeInfo>? agentChangedOn;
+    private HashSet<NodeInfo>? failCountExpiredOn;
+    private HashSet<(NodeInfo Node, TimeSpan Interval)>? rescheduledMonitors;
 
     // The history that showed the resource active on each node, kept as it is read: the actions phase looks the
     // history up for every active resource, and indexing every node's whole history for that cost a dictionary
@@ -176,11 +199,16 @@ internal sealed class PrimitiveNode(string id, ResourceNode? parent, Primitive d
     /// <summary>Parameters changed in a way the agent can reload without a restart.</summary>
     public bool Reload { get; set; }
     /// <summary>Nodes whose history was recorded for a different agent: their fail counts are cleared.</summary>
-    public HashSet<NodeInfo> AgentChangedOn { get; } = [];
+    public IReadOnlySet<NodeInfo> AgentChangedOn => agentChangedOn ?? Empty<NodeInfo>.Set;
     /// <summary>Nodes holding a fail count that failure-timeout has expired: it is cleared.</summary>
-    public HashSet<NodeInfo> FailCountExpiredOn { get; } = [];
+    public IReadOnlySet<NodeInfo> FailCountExpiredOn => failCountExpiredOn ?? Empty<NodeInfo>.Set;
     /// <summary>Recurring monitors whose failure expired: they are scheduled again where the resource stays.</summary>
-    public HashSet<(NodeInfo Node, TimeSpan Interval)> RescheduledMonitors { get; } = [];
+    public IReadOnlySet<(NodeInfo Node, TimeSpan Interval)> RescheduledMonitors =>
+        rescheduledMonitors ?? Empty<(NodeInfo, TimeSpan)>.Set;
+
+    public void NoteAgentChanged(NodeInfo node) => (agentChangedOn ??= []).Add(node);
+    public void NoteFailCountExpired(NodeInfo node) => (failCountExpiredOn ??= []).Add(node);
+    public void RescheduleMonitor(NodeInfo node, TimeSpan interval) => (rescheduledMonitors ??= []).Add((node, interval));
     /// <summary>Set while the resource is planned to move by live migration (allow-migrate) from this node.</summary>
     public NodeInfo? MigrationSource { get; set; }
 
@@ -315,6 +343,13 @@ internal sealed class WorkingSet(SchedulerInput input)
         foreach (var item in items) index.TryAdd(id(item), item);
         return index;
     }
+
+    private Dictionary<string, string>? defaultMeta;
+
+    /// <summary>rsc_defaults as the meta of a top-level resource with none of its own; one dictionary per run,
+    /// shared by every such resource (and, through them, by their children).</summary>
+    public IReadOnlyDictionary<string, string> DefaultMeta() =>
+        defaultMeta ??= new Dictionary<string, string>(Config.ResourceDefaults, StringComparer.Ordinal);
 
     public List<NodeInfo> Nodes { get; } = [];
     public List<ResourceNode> Resources { get; } = [];

@@ -102,6 +102,28 @@ public sealed class CibImporterTests
     }
 
     [Fact]
+    public void Status_records_share_one_instance_per_repeated_name()
+    {
+        var doc = CibImporter.Import(Full.Replace("""<node_state id="2" uname="n2" crmd="offline" join="down"/>""", """
+            <node_state id="2" uname="n2" in_ccm="true" crmd="online" join="member" expected="member"><lrm id="2"><lrm_resources>
+              <lrm_resource id="vip" class="ocf" provider="heartbeat" type="IPaddr2">
+                <lrm_rsc_op id="vip_last_0" operation="monitor" interval="0" call-id="2" rc-code="7" op-status="0" op-digest="d1"/>
+              </lrm_resource>
+            </lrm_resources></lrm></node_state>
+            """, StringComparison.Ordinal));
+        var on1 = doc.Status.Nodes[0].Resources.Single();
+        var on2 = doc.Status.Nodes[1].Resources.Single();
+
+        Assert.Equal("IPaddr2", on2.Type);
+        Assert.Same(on1.ResourceId, on2.ResourceId);
+        Assert.Same(on1.Class, on2.Class);
+        Assert.Same(on1.Provider, on2.Provider);
+        Assert.Same(on1.Type, on2.Type);
+        Assert.Same(on1.Operations[1].Operation, on2.Operations[0].Operation);
+        Assert.Same(on1.Operations[0].Digest, on2.Operations[0].Digest);
+    }
+
+    [Fact]
     public void Unsupported_constructs_are_reported_with_element_id_and_line()
     {
         const string xml = """
