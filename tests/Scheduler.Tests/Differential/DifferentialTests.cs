@@ -13,7 +13,7 @@ namespace HaApi.Scheduler.Tests.Differential;
 /// </summary>
 public sealed class DifferentialTests(ITestOutputHelper output)
 {
-    private const int DefaultCount = 40;
+    private const int DefaultCount = 100;
 
     [Fact]
     public void Random_clusters_schedule_like_crm_simulate() =>
