@@ -66,6 +66,10 @@ try
     }
     total.Stop();
     cost.Report("sequential", writes);
+    // Where the slowest writes fall in the run shows whether the tail is periodic (journal compaction every 1,000
+    // commands, garbage collections) or scattered (disk, scheduling).
+    var slowest = latencies.Select((ms, i) => (ms, i)).OrderByDescending(x => x.ms).Take(Math.Max(1, writes / 100));
+    Console.WriteLine($"  slowest 1%: {string.Join(", ", slowest.OrderBy(x => x.i).Select(x => $"#{x.i} {x.ms:0.0} ms"))}");
     Array.Sort(latencies);
     Console.WriteLine($"sequential: {writes} writes through node1 in {total.Elapsed.TotalSeconds:0.00}s ({writes / total.Elapsed.TotalSeconds:0} writes/s)");
     Console.WriteLine($"  commit latency ms: p50 {P(latencies, 50):0.00}  p90 {P(latencies, 90):0.00}  p99 {P(latencies, 99):0.00}  max {latencies[^1]:0.00}  mean {latencies.Average():0.00}");
