@@ -74,9 +74,10 @@ public sealed class PrometheusTextWriter(TextWriter output)
             if (!_families.Add(name)) throw new InvalidOperationException($"Metric family '{name}' was already written; a family must be contiguous.");
         _familyOrder.AddRange(rendered.Names);
         _family = null;
+        var utf8 = output as Utf8BufferTextWriter;
         foreach (var chunk in rendered.Utf8)
         {
-            if (output is Utf8BufferTextWriter utf8) utf8.WriteUtf8(chunk);
+            if (utf8 is not null) utf8.WriteUtf8(chunk);
             else output.Write(System.Text.Encoding.UTF8.GetString(chunk));
         }
         DuplicatesSkipped += rendered.DuplicatesSkipped;
@@ -259,9 +260,10 @@ internal sealed record RenderedFamilies(System.Collections.Immutable.ImmutableAr
             var length = text.Length;
             if (length > ChunkBytes)
             {
-                var lastLineEnd = text[..ChunkBytes].LastIndexOf((byte)'\n');
+                var lineEnd = text[..ChunkBytes].LastIndexOf((byte)'\n');
                 // A single line longer than a chunk (never written here) still goes out whole.
-                length = lastLineEnd >= 0 ? lastLineEnd + 1 : text.IndexOf((byte)'\n') is var end and >= 0 ? end + 1 : text.Length;
+                if (lineEnd < 0) lineEnd = text.IndexOf((byte)'\n');
+                length = lineEnd < 0 ? text.Length : lineEnd + 1;
             }
             chunks.Add(text[..length].ToArray());
             text = text[length..];
