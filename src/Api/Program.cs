@@ -16,7 +16,10 @@ using HaApi.Integrations.Persistence;
 if (args is ["simulate", ..])
     return SimulateCommand.Run(args[1..], Console.Out, Console.Error);
 
-var builder = WebApplication.CreateBuilder(args);
+// Settings are read and validated once at start-up, so appsettings.json is not watched for changes: the watcher covers
+// the working directory recursively (/var/lib/haapi under systemd, the data directory's parent), and every
+// configuration write's journal append woke it.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [.. args, "--hostBuilder:reloadConfigOnChange=false"] });
 if (Environment.GetEnvironmentVariable("HAAPI_CONFIG") is { Length: > 0 } configFile)
     builder.Configuration.AddJsonFile(configFile, optional: false);
 builder.Configuration.AddInMemoryCollection(HaApiOptions.FromEnvironment());
