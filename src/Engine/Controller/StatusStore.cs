@@ -117,7 +117,7 @@ public sealed class StatusStore
         if (!e.Resources.TryGetValue(r.ResourceId, out var rsc))
         {
             if (e.Resources.Count >= MaxResourcesPerNode) return false;
-            e.Resources[_strings.Get(r.ResourceId)] = rsc = new ResourceEntry(_strings.Get(r.Class), _strings.Get(r.Provider), _strings.Get(r.Type));
+            e.Resources[_strings.Get(r.ResourceId)] = rsc = new ResourceEntry(null, null, null);
         }
         rsc.Class = _strings.Get(r.Class) ?? rsc.Class;
         rsc.Provider = _strings.Get(r.Provider) ?? rsc.Provider;

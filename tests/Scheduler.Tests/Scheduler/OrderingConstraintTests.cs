@@ -34,19 +34,24 @@ public sealed class OrderingConstraintTests
 
     private static string Group(string id, params string[] members) => $"<group id=\"{id}\">{string.Concat(members.Select(m => Dummy(m)))}</group>";
 
-    [Fact]
-    public void Group_member_already_starting_lets_the_next_member_restart_for_the_prerequisite()
-    {
-        // rsc2 moves, so the group after it restarts. Pacemaker updates each member from rsc2's start in turn: g1
-        // starts anyway (nothing changes), so g2 is the first to be changed by rsc2 and reports it.
-        var xml = Document(Dummy("rsc2") + Group("grp", "g1", "g2"),
+    /// <summary>rsc2 moves from node2 to node1, where the group ordered after it runs (g2 started, g1's history
+    /// varies).</summary>
+    private static string PrerequisiteMovingToGroup((string, string, int, int) g1OnNode1) =>
+        Document(Dummy("rsc2") + Group("grp", "g1", "g2"),
             constraints: """
                 <rsc_location id="l1" rsc="rsc2" node="node1" score="100"/>
                 <rsc_location id="l2" rsc="grp" node="node1" score="100"/>
                 <rsc_order id="o" first="rsc2" then="grp" kind="Mandatory"/>
                 """,
             nodes: "node1 node2",
-            status: Online("node1", ("rsc2", "monitor", 7, 1), ("g1", "monitor", 7, 2), ("g2", "start", 0, 3)) + Online("node2", ("rsc2", "start", 0, 4), ("g1", "monitor", 7, 5), ("g2", "monitor", 7, 6)));
+            status: Online("node1", ("rsc2", "monitor", 7, 1), g1OnNode1, ("g2", "start", 0, 3)) + Online("node2", ("rsc2", "start", 0, 4), ("g1", "monitor", 7, 5), ("g2", "monitor", 7, 6)));
+
+    [Fact]
+    public void Group_member_already_starting_lets_the_next_member_restart_for_the_prerequisite()
+    {
+        // rsc2 moves, so the group after it restarts. Pacemaker updates each member from rsc2's start in turn: g1
+        // starts anyway (nothing changes), so g2 is the first to be changed by rsc2 and reports it.
+        var xml = PrerequisiteMovingToGroup(g1OnNode1: ("g1", "monitor", 7, 2));
         Assert.Equal(["* Move rsc2 ( node2 -> node1 )", "* Start g1 ( node1 )", "* Restart g2 ( node1 ) due to required rsc2 start"], Summary(xml));
     }
 
@@ -54,14 +59,7 @@ public sealed class OrderingConstraintTests
     public void Group_member_restarting_for_the_prerequisite_passes_it_on_to_the_next_member()
     {
         // g1 is changed first by rsc2's start and makes g2's start required before g2 is looked at.
-        var xml = Document(Dummy("rsc2") + Group("grp", "g1", "g2"),
-            constraints: """
-                <rsc_location id="l1" rsc="rsc2" node="node1" score="100"/>
-                <rsc_location id="l2" rsc="grp" node="node1" score="100"/>
-                <rsc_order id="o" first="rsc2" then="grp" kind="Mandatory"/>
-                """,
-            nodes: "node1 node2",
-            status: Online("node1", ("rsc2", "monitor", 7, 1), ("g1", "start", 0, 2), ("g2", "start", 0, 3)) + Online("node2", ("rsc2", "start", 0, 4), ("g1", "monitor", 7, 5), ("g2", "monitor", 7, 6)));
+        var xml = PrerequisiteMovingToGroup(g1OnNode1: ("g1", "start", 0, 2));
         Assert.Equal(["* Move rsc2 ( node2 -> node1 )", "* Restart g1 ( node1 ) due to required rsc2 start", "* Restart g2 ( node1 ) due to required g1 start"], Summary(xml));
     }
 

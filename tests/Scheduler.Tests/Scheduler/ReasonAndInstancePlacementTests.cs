@@ -13,15 +13,19 @@ public sealed class ReasonAndInstancePlacementTests
         (interleave is { } i ? $"<meta_attributes id=\"{id}-m\"><nvpair id=\"{id}-i\" name=\"interleave\" value=\"{(i ? "true" : "false")}\"/></meta_attributes>" : "") +
         $"{Dummy(child)}</clone>";
 
+    /// <summary>rsc1 (target-role Stopped) before rsc2, which runs on node1; rsc1's history on node1 varies.</summary>
+    private static string DisabledPrerequisite((string, string, int, int) rsc1OnNode1) =>
+        Document(Dummy("rsc1", Pair("target-role", "Stopped")) + Dummy("rsc2"),
+            constraints: """<rsc_order id="o" first="rsc1" then="rsc2" kind="Mandatory"/>""",
+            nodes: "node1 node2",
+            status: Online("node1", rsc1OnNode1, ("rsc2", "start", 0, 2)) + Online("node2", ("rsc1", "monitor", 7, 3), ("rsc2", "monitor", 7, 4)));
+
     [Fact]
     public void Dependent_of_a_stopping_resource_stops_because_the_resource_start_is_required()
     {
         // rsc1 must stop, which makes its (unrunnable) start required before rsc2 is looked at: the first change of
         // rsc2's start is "required", and an action keeps the reason of its first change.
-        var xml = Document(Dummy("rsc1", Pair("target-role", "Stopped")) + Dummy("rsc2"),
-            constraints: """<rsc_order id="o" first="rsc1" then="rsc2" kind="Mandatory"/>""",
-            nodes: "node1 node2",
-            status: Online("node1", ("rsc1", "start", 0, 1), ("rsc2", "start", 0, 2)) + Online("node2", ("rsc1", "monitor", 7, 3), ("rsc2", "monitor", 7, 4)));
+        var xml = DisabledPrerequisite(rsc1OnNode1: ("rsc1", "start", 0, 1));
         Assert.Equal(["* Stop rsc1 ( node1 ) due to node availability", "* Stop rsc2 ( node1 ) due to required rsc1 start"], Summary(xml));
     }
 
@@ -29,10 +33,7 @@ public sealed class ReasonAndInstancePlacementTests
     public void Dependent_of_a_stopped_resource_that_cannot_start_reports_the_unrunnable_start()
     {
         // rsc1 is stopped and stays stopped: its start is never required, so rsc2 reports it as unrunnable.
-        var xml = Document(Dummy("rsc1", Pair("target-role", "Stopped")) + Dummy("rsc2"),
-            constraints: """<rsc_order id="o" first="rsc1" then="rsc2" kind="Mandatory"/>""",
-            nodes: "node1 node2",
-            status: Online("node1", ("rsc1", "monitor", 7, 1), ("rsc2", "start", 0, 2)) + Online("node2", ("rsc1", "monitor", 7, 3), ("rsc2", "monitor", 7, 4)));
+        var xml = DisabledPrerequisite(rsc1OnNode1: ("rsc1", "monitor", 7, 1));
         Assert.Equal(["* Stop rsc2 ( node1 ) due to unrunnable rsc1 start"], Summary(xml));
     }
 
