@@ -92,7 +92,7 @@ internal static class ActionsPhase
         {
             // Implied by fencing: done once the node is fenced.
             a.Pseudo = true;
-            return ws.FenceActions.Any(f => f.Node == a.Node);
+            return FenceOf(ws, a.Node) is not null;
         }
         if (!a.Node.Online || a.Node.Unclean) return false;
         if (a.Task is "start" or "promote" && !ws.Input.HaveQuorum && ws.NoQuorumPolicy != NoQuorumPolicy.Ignore)
@@ -116,7 +116,7 @@ internal static class ActionsPhase
         // Fencing devices do not need fencing to be recovered, so copies on nodes being fenced do not count.
         var activeCount = p.Definition.Class == ResourceClass.Stonith ? p.RunningOn.Count(n => !n.Unclean) : p.RunningOn.Count;
         if (activeCount > 1) needStop = true;
-        var definitionChanged = !moving && !p.Failed && current is not null && current == p.AssignedTo && DefinitionChanged(p, current);
+        var definitionChanged = !moving && !p.Failed && current is not null && current == p.AssignedTo && DefinitionChanged(ws, p, current);
         if (definitionChanged) needStop = true;
         if (!moving && p.Failed) needStop = true;
         else if (!moving && p.Blocked) needStop = true;
@@ -239,16 +239,23 @@ internal static class ActionsPhase
     /// </summary>
     private static void CreateRecurringMonitors(WorkingSet ws, PrimitiveNode p)
     {
-        if (p.NextRole <= Role.Stopped) return;
-        foreach (var node in p.Actions.Where(a => a.Task is "start" or "promote" or "demote" && !a.Optional && a.Node is not null && a.Node == p.AssignedTo).Select(a => a.Node!).Distinct().ToList())
+        if (p.NextRole <= Role.Stopped || p.AssignedTo is not { } node) return;
+        // Plain loops: this runs for every primitive, and nearly always finds no role change.
+        var changes = false;
+        var runnable = true;
+        foreach (var a in p.Actions)
         {
-            var runnable = p.Actions.Where(a => a.Node == node && a.Task is "start" or "promote" or "demote" && !a.Optional).All(a => a.Runnable);
-            foreach (var op in p.Definition.Operations.Where(o => o.Name == "monitor" && o.IsRecurring && o.Enabled && MonitorsRole(o.Role, p.NextRole)))
-            {
-                var monitor = ws.NewAction(p, "monitor", node, optional: false);
-                monitor.Interval = op.Interval;
-                monitor.Runnable = runnable;
-            }
+            if (a.Node != node || a.Optional || a.Task is not ("start" or "promote" or "demote")) continue;
+            changes = true;
+            runnable &= a.Runnable;
+        }
+        if (!changes) return;
+        foreach (var op in p.Definition.Operations)
+        {
+            if (op.Name != "monitor" || !op.IsRecurring || !op.Enabled || !MonitorsRole(op.Role, p.NextRole)) continue;
+            var monitor = ws.NewAction(p, "monitor", node, optional: false);
+            monitor.Interval = op.Interval;
+            monitor.Runnable = runnable;
         }
     }
 
@@ -258,11 +265,19 @@ internal static class ActionsPhase
         if (p.RescheduledMonitors.Count == 0) return; // the common case, without enumerating an empty set
         foreach (var (node, interval) in p.RescheduledMonitors)
         {
-            if (p.AssignedTo != node || p.NextRole <= Role.Stopped || p.Actions.Any(a => a.Task == "monitor" && a.Node == node && a.Interval == interval)) continue;
-            if (!p.Definition.Operations.Any(o => o.Name == "monitor" && o.Interval == interval && o.Enabled && MonitorsRole(o.Role, p.NextRole))) continue;
+            if (p.AssignedTo != node || p.NextRole <= Role.Stopped || HasAction(p, "monitor", node, interval)) continue;
+            if (!MonitorsRoleAt(p, interval)) continue;
             var monitor = ws.NewAction(p, "monitor", node, optional: false);
             monitor.Interval = interval;
         }
+    }
+
+    /// <summary>Whether an enabled monitor of that interval watches the role the resource is going to have.</summary>
+    private static bool MonitorsRoleAt(PrimitiveNode p, TimeSpan interval)
+    {
+        foreach (var o in p.Definition.Operations)
+            if (o.Name == "monitor" && o.Interval == interval && o.Enabled && MonitorsRole(o.Role, p.NextRole)) return true;
+        return false;
     }
 
     private static bool MonitorsRole(Role? monitorRole, Role role) => monitorRole switch
@@ -276,10 +291,10 @@ internal static class ActionsPhase
     /// Whether the resource's parameters differ from those its running instance was started with (Pacemaker's
     /// operation digest); a change limited to reloadable parameters marks it for reload instead.
     /// </summary>
-    private static bool DefinitionChanged(PrimitiveNode p, NodeInfo node)
+    private static bool DefinitionChanged(WorkingSet ws, PrimitiveNode p, NodeInfo node)
     {
         if (!p.LastStart.TryGetValue(node, out var start) || start.Digest is null) return false;
-        if (OperationDigest.Compute(p.Definition.Parameters) == start.Digest) return false;
+        if (ws.ParametersDigest(p.Definition) == start.Digest) return false;
         if (start.RestartDigest is not null && start.ForceRestartParameters is not null)
         {
             var restartOnly = start.ForceRestartParameters.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
@@ -313,8 +328,17 @@ internal static class ActionsPhase
             if (p.AssignedTo is null) stop.SetReason("node availability", overwrite: true);
             if (!p.Managed) stop.Runnable = false;
             if (stop.Pseudo)
-                foreach (var fence in ws.FenceActions.Where(f => f.Node == node)) ws.Order(fence, stop, OrderFlags.ImpliesThen);
+                if (FenceOf(ws, node) is { } fence) ws.Order(fence, stop, OrderFlags.ImpliesThen);
         }
+    }
+
+    /// <summary>The node's fencing, if scheduled (at most one per node). A loop, not a query: a lambda capturing the
+    /// node would cost a closure on every call, and this is asked for every stop and start.</summary>
+    private static ActionNode? FenceOf(WorkingSet ws, NodeInfo node)
+    {
+        foreach (var f in ws.FenceActions)
+            if (f.Node == node) return f;
+        return null;
     }
 
     private static void Start(WorkingSet ws, PrimitiveNode p, NodeInfo? node, bool optional)

@@ -28,7 +28,28 @@ internal static class MigrationPhase
                 changed = true;
             }
         }
-        foreach (var p in migrating.Where(p => p.MigrationSource is not null)) Order(ws, p);
+        migrating.RemoveAll(p => p.MigrationSource is null);
+        var prerequisites = StartPrerequisites(ws, migrating);
+        foreach (var p in migrating) Order(ws, p, prerequisites[p]);
+    }
+
+    /// <summary>
+    /// What each migrating resource's start is ordered after, by one pass over the orderings (there is no index of
+    /// orderings by action until all are added). Ordering one migration adds none into another's start.
+    /// </summary>
+    private static Dictionary<PrimitiveNode, List<ActionNode>> StartPrerequisites(WorkingSet ws, List<PrimitiveNode> migrating)
+    {
+        var byStart = new Dictionary<ActionNode, List<ActionNode>>();
+        var result = new Dictionary<PrimitiveNode, List<ActionNode>>();
+        foreach (var p in migrating)
+        {
+            var firsts = new List<ActionNode>();
+            byStart.Add(p.FindAction("start", p.AssignedTo)!, firsts);
+            result.Add(p, firsts);
+        }
+        foreach (var e in ws.Orderings)
+            if (e.First.Resource != e.Then.Resource && byStart.TryGetValue(e.Then, out var firsts)) firsts.Add(e.First);
+        return result;
     }
 
     /// <summary>After propagation: a migration whose start became unrunnable cannot run either.</summary>
@@ -83,7 +104,7 @@ internal static class MigrationPhase
     /// migrate_to before migrate_from, which comes before the stop on the old node and the pseudo start; whatever the
     /// start waits for, migrate_to waits for too (Pacemaker's migration-equivalent orderings).
     /// </summary>
-    private static void Order(WorkingSet ws, PrimitiveNode p)
+    private static void Order(WorkingSet ws, PrimitiveNode p, List<ActionNode> startPrerequisites)
     {
         var migrateTo = p.FindAction("migrate_to", p.MigrationSource)!;
         var migrateFrom = p.FindAction("migrate_from", p.AssignedTo)!;
@@ -91,11 +112,11 @@ internal static class MigrationPhase
         ws.Order(migrateTo, migrateFrom, OrderFlags.RunnableLeft);
         foreach (var stop in p.Actions.Where(a => a.Task == "stop")) ws.Order(migrateFrom, stop, OrderFlags.None);
         ws.Order(migrateFrom, start, OrderFlags.RunnableLeft);
-        foreach (var e in start.After.Where(e => e.First.Resource != p).ToList())
+        foreach (var prerequisite in startPrerequisites)
         {
             // Two migrations in a row: the second waits for the first's migrate_from, not for its start (a pseudo
             // action that itself waits for the first's stop, which may wait for the second's stop).
-            var first = e.First is { Task: "start", Resource: PrimitiveNode { MigrationSource: not null } q } ? q.FindAction("migrate_from", q.AssignedTo)! : e.First;
+            var first = prerequisite is { Task: "start", Resource: PrimitiveNode { MigrationSource: not null } q } ? q.FindAction("migrate_from", q.AssignedTo)! : prerequisite;
             ws.Order(first, migrateTo, OrderFlags.None);
         }
     }

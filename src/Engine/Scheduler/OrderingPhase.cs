@@ -35,27 +35,31 @@ internal static class OrderingPhase
                     var stopped = g.FindAction("stopped")!;
                     ws.Order(start, running, OrderFlags.RunnableLeft);
                     ws.Order(stop, stopped, OrderFlags.RunnableLeft);
+                    // Two lists reused for every member: a member has one action of each kind, and a list per lookup
+                    // was most of what ordering a large cluster allocated.
+                    var firsts = new List<ActionNode>(2);
+                    var thens = new List<ActionNode>(2);
                     PrimitiveNode? last = null;
                     foreach (var m in g.Members)
                     {
                         Internal(ws, m);
-                        foreach (var a in Find(ws, m, "start", asFirst: false)) ws.Order(start, a, OrderFlags.None);
-                        foreach (var a in Find(ws, m, "stop", asFirst: false)) ws.Order(stop, a, OrderFlags.None);
-                        foreach (var a in Find(ws, m, "stop", asFirst: true)) ws.Order(a, stopped, last is null ? OrderFlags.ImpliesThen : OrderFlags.None);
-                        foreach (var a in Find(ws, m, "start", asFirst: true)) ws.Order(a, running, OrderFlags.RunnableLeft | OrderFlags.ImpliesThen);
+                        foreach (var a in Find(ws, m, "start", asFirst: false, thens)) ws.Order(start, a, OrderFlags.None);
+                        foreach (var a in Find(ws, m, "stop", asFirst: false, thens)) ws.Order(stop, a, OrderFlags.None);
+                        foreach (var a in Find(ws, m, "stop", asFirst: true, firsts)) ws.Order(a, stopped, last is null ? OrderFlags.ImpliesThen : OrderFlags.None);
+                        foreach (var a in Find(ws, m, "start", asFirst: true, firsts)) ws.Order(a, running, OrderFlags.RunnableLeft | OrderFlags.ImpliesThen);
                         if (last is not null)
                         {
-                            foreach (var f in Find(ws, last, "start", asFirst: true))
-                                foreach (var t in Find(ws, m, "start", asFirst: false))
+                            foreach (var f in Find(ws, last, "start", asFirst: true, firsts))
+                                foreach (var t in Find(ws, m, "start", asFirst: false, thens))
                                     ws.Order(f, t, OrderFlags.ImpliesThen | OrderFlags.RunnableLeft);
-                            foreach (var f in Find(ws, m, "stop", asFirst: true))
-                                foreach (var t in Find(ws, last, "stop", asFirst: false))
+                            foreach (var f in Find(ws, m, "stop", asFirst: true, firsts))
+                                foreach (var t in Find(ws, last, "stop", asFirst: false, thens))
                                     ws.Order(f, t, OrderFlags.Restart);
                         }
                         last = m;
                     }
                     if (last is not null)
-                        foreach (var t in Find(ws, last, "stop", asFirst: false)) ws.Order(stop, t, OrderFlags.ImpliesThen);
+                        foreach (var t in Find(ws, last, "stop", asFirst: false, thens)) ws.Order(stop, t, OrderFlags.ImpliesThen);
                     break;
                 }
             case CloneNode c:
@@ -66,13 +70,14 @@ internal static class OrderingPhase
                     var stopped = c.FindAction("stopped")!;
                     ws.Order(start, running, OrderFlags.None);
                     ws.Order(stop, stopped, OrderFlags.None);
+                    var found = new List<ActionNode>(2);
                     foreach (var i in c.Instances)
                     {
                         Internal(ws, i);
-                        foreach (var a in Find(ws, i, "start", asFirst: false)) ws.Order(start, a, OrderFlags.None);
-                        foreach (var a in Find(ws, i, "stop", asFirst: false)) ws.Order(stop, a, OrderFlags.None);
-                        foreach (var a in Find(ws, i, "start", asFirst: true)) ws.Order(a, running, OrderFlags.RunnableLeft | OrderFlags.ImpliesThen);
-                        foreach (var a in Find(ws, i, "stop", asFirst: true)) ws.Order(a, stopped, OrderFlags.ImpliesThen);
+                        foreach (var a in Find(ws, i, "start", asFirst: false, found)) ws.Order(start, a, OrderFlags.None);
+                        foreach (var a in Find(ws, i, "stop", asFirst: false, found)) ws.Order(stop, a, OrderFlags.None);
+                        foreach (var a in Find(ws, i, "start", asFirst: true, found)) ws.Order(a, running, OrderFlags.RunnableLeft | OrderFlags.ImpliesThen);
+                        foreach (var a in Find(ws, i, "stop", asFirst: true, found)) ws.Order(a, stopped, OrderFlags.ImpliesThen);
                     }
                     if (c.Promotable) PromotableInternal(ws, c);
                     break;
@@ -203,14 +208,17 @@ internal static class OrderingPhase
     /// </summary>
     /// <param name="byConstraint">For an rsc_order (applied by Pacemaker before the resources' own orderings)
     /// rather than a resource's own ordering.</param>
-    internal static List<ActionNode> Find(WorkingSet ws, ResourceNode rsc, string task, bool asFirst, bool byConstraint = false)
+    internal static List<ActionNode> Find(WorkingSet ws, ResourceNode rsc, string task, bool asFirst, bool byConstraint = false) =>
+        Find(ws, rsc, task, asFirst, [], byConstraint);
+
+    /// <summary>As above, into <paramref name="found"/> (cleared first), which is returned.</summary>
+    private static List<ActionNode> Find(WorkingSet ws, ResourceNode rsc, string task, bool asFirst, List<ActionNode> found, bool byConstraint = false)
     {
+        found.Clear();
         switch (rsc)
         {
             case PrimitiveNode p:
                 {
-                    // A loop: a lambda capturing the task would allocate its closure on every call of Find.
-                    var found = new List<ActionNode>(1);
                     foreach (var a in p.Actions)
                         if (a.Task == task && a.Interval == TimeSpan.Zero) found.Add(a);
                     if (found.Count > 0) return found;
@@ -223,24 +231,24 @@ internal static class OrderingPhase
                     // group's or clone's own orderings comes after that and is not reached (seed 5133).
                     if (task == "start" && byConstraint)
                         foreach (var stop in p.Actions.Where(a => a.Task == "stop").ToList()) ws.Order(stop, created, OrderFlags.ImpliesThen | OrderFlags.Restart);
-                    return [created];
+                    found.Add(created);
+                    return found;
                 }
             default:
                 {
                     if (asFirst)
                     {
                         var point = task switch { "start" => "running", "stop" => "stopped", "promote" => "promoted", _ => "demoted" };
-                        var a = rsc.FindAction(point) ?? rsc.FindAction(task);
-                        return a is null ? [] : [a];
+                        if ((rsc.FindAction(point) ?? rsc.FindAction(task)) is { } a) found.Add(a);
+                        return found;
                     }
-                    var result = new List<ActionNode>();
-                    if (rsc.FindAction(task) is { } own) result.Add(own);
+                    if (rsc.FindAction(task) is { } own) found.Add(own);
                     // A group's members follow their first member through the group's own ordering chain (which is
                     // also where Pacemaker's "required <previous member> start" reasons come from); clone instances
                     // are independent, so each gets the ordering.
                     var children = rsc is GroupNode g ? g.Members.Take(1) : rsc.Children;
-                    foreach (var child in children) result.AddRange(Find(ws, child, task, asFirst: false, byConstraint));
-                    return result;
+                    foreach (var child in children) found.AddRange(Find(ws, child, task, asFirst: false, byConstraint));
+                    return found;
                 }
         }
     }

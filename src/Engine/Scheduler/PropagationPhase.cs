@@ -8,7 +8,8 @@ internal static class PropagationPhase
 {
     public static void Run(WorkingSet ws)
     {
-        new Cascade(ws).Run();
+        var graph = new OrderGraph(ws.Orderings, ws.Actions.Count);
+        new Cascade(ws, graph).Run();
         var changed = true;
         var rounds = 0;
         // Each round only clears flags, so the loop ends; the bound guards against a bug turning it endless.
@@ -20,7 +21,8 @@ internal static class PropagationPhase
                 changed |= Apply(e);
                 foreach (var m in e.MemberEdges) changed |= Apply(m);
             }
-            foreach (var a in ws.Actions.Where(a => a.RequiresAny)) changed |= RecomputeAny(a);
+            foreach (var a in ws.Actions)
+                if (a.RequiresAny) changed |= RecomputeAny(a, graph);
             changed |= BlockColocatedDependents(ws);
         }
     }
@@ -32,10 +34,8 @@ internal static class PropagationPhase
     /// "unrunnable X start" depends on it (bug-1718: X's start becomes required through X's own restart before the
     /// next group member is looked at). The fixpoint loop in <see cref="Run"/> then settles what this pass leaves.
     /// </summary>
-    private sealed class Cascade(WorkingSet ws)
+    private sealed class Cascade(WorkingSet ws, OrderGraph graph)
     {
-        // Pacemaker prepends to its action and ordering lists, so it visits the newest first.
-        private readonly ILookup<ActionNode, OrderEdge> outgoing = Enumerable.Reverse(ws.Orderings).ToLookup(e => e.First);
         // Bounds the work on pathological graphs; whatever is left over is settled by the fixpoint loop.
         private int budget = 50 * (ws.Orderings.Count + ws.Actions.Count);
         private const int MaxDepth = 1_000;
@@ -49,21 +49,29 @@ internal static class PropagationPhase
         {
             if (depth > MaxDepth || budget <= 0) return;
             var before = (then.Optional, then.Runnable);
-            for (var i = then.After.Count - 1; i >= 0; i--)
+            var after = graph.Into(then);
+            for (var i = after.Count - 1; i >= 0; i--)
             {
                 if (budget-- <= 0) return;
-                var e = then.After[i];
+                var e = after[i];
                 var first = e.First;
                 var firstBefore = (first.Optional, first.Runnable);
                 Apply(e);
                 foreach (var m in e.MemberEdges) UpdateMember(m, depth);
                 if ((first.Optional, first.Runnable) == firstBefore) continue;
-                foreach (var next in outgoing[first]) Update(next.Then, depth + 1);
+                UpdateDependents(first, depth + 1);
                 Update(first, depth + 1);
             }
             if ((then.Optional, then.Runnable) == before) return;
             Update(then, depth + 1);
-            foreach (var next in outgoing[then]) Update(next.Then, depth + 1);
+            UpdateDependents(then, depth + 1);
+        }
+
+        /// <summary>Pacemaker prepends to its ordering lists, so it visits an action's dependents newest first.</summary>
+        private void UpdateDependents(ActionNode first, int depth)
+        {
+            var next = graph.OutOf(first);
+            for (var i = next.Count - 1; i >= 0; i--) Update(next[i].Then, depth);
         }
 
         /// <summary>A member whose action changes is updated at once, before the next member is looked at (Pacemaker
@@ -81,44 +89,44 @@ internal static class PropagationPhase
         var f = e.First;
         var t = e.Then;
         var changed = false;
-        if (e.Flags.HasFlag(OrderFlags.ImpliesThen) && RequiredFor(f, t) && t.Optional)
+        if ((e.Flags & OrderFlags.ImpliesThen) != 0 && RequiredFor(f, t) && t.Optional)
         {
             t.Optional = false;
-            if (f.Resource is not null && f.Resource != t.Resource) t.SetReason($"required {f.Resource.Id} {f.Task}", overwrite: false);
+            KeepFirstCause(t, "required", f);
             changed = true;
         }
-        if (e.Flags.HasFlag(OrderFlags.ImpliesFirst) && !t.Optional && f.Optional && !MigrationCleanup(t))
+        if ((e.Flags & OrderFlags.ImpliesFirst) != 0 && !t.Optional && f.Optional && !MigrationCleanup(t))
         {
             f.Optional = false;
             changed = true;
         }
-        if (e.Flags.HasFlag(OrderFlags.RunnableLeft) && !f.Runnable && t.Runnable && !t.RequiresAny)
+        if ((e.Flags & OrderFlags.RunnableLeft) != 0 && !f.Runnable && t.Runnable && !t.RequiresAny)
         {
             t.Runnable = false;
-            if (f.Resource is not null && f.Resource != t.Resource) t.SetReason($"unrunnable {f.Resource.Id} {f.Task}", overwrite: false);
+            KeepFirstCause(t, "unrunnable", f);
             changed = true;
         }
-        if (e.Flags.HasFlag(OrderFlags.Asymmetric) && !f.Runnable && BlockedByAsymmetric(t))
+        if ((e.Flags & OrderFlags.Asymmetric) != 0 && !f.Runnable && BlockedByAsymmetric(t))
         {
             if (t.Optional && t.Resource is PrimitiveNode)
             {
                 t.Optional = false;
-                if (f.Resource is not null && f.Resource != t.Resource) t.SetReason($"required {f.Resource.Id} {f.Task}", overwrite: false);
+                KeepFirstCause(t, "required", f);
                 changed = true;
             }
             if (t.Runnable)
             {
                 t.Runnable = false;
-                if (f.Resource is not null && f.Resource != t.Resource) t.SetReason($"unrunnable {f.Resource.Id} {f.Task}", overwrite: false);
+                KeepFirstCause(t, "unrunnable", f);
                 changed = true;
             }
         }
-        if (e.Flags.HasFlag(OrderFlags.BlockedLeft) && !f.Optional && !f.Runnable && t.Runnable)
+        if ((e.Flags & OrderFlags.BlockedLeft) != 0 && !f.Optional && !f.Runnable && t.Runnable)
         {
             t.Runnable = false;
             changed = true;
         }
-        if (e.Flags.HasFlag(OrderFlags.Restart))
+        if ((e.Flags & OrderFlags.Restart) != 0)
         {
             var managed = t.Resource?.Managed ?? true;
             if (((!t.Runnable && managed && t.Node is not null) || !t.Optional) && f.Optional && f.Runnable)
@@ -133,6 +141,12 @@ internal static class PropagationPhase
             }
         }
         return changed;
+    }
+
+    /// <summary>An action keeps the reason of its first change; formatted only then, as most changes come second.</summary>
+    private static void KeepFirstCause(ActionNode t, string change, ActionNode f)
+    {
+        if (t.Reason is null && f.Resource is not null && f.Resource != t.Resource) t.Reason = $"{change} {f.Resource.Id} {f.Task}";
     }
 
     /// <summary>
@@ -170,21 +184,33 @@ internal static class PropagationPhase
             return starting.Primitives().Any(p => p.Actions.Any(a => a is { Task: "start", Optional: false, Runnable: true, Node: not null }));
         if (first.Resource is not CloneNode clone || first.Node is not null || then.Node is null) return true;
         var task = first.Task switch { "running" => "start", "stopped" => "stop", "promoted" => "promote", "demoted" => "demote", var t => t };
-        return clone.Primitives().Any(p => p.Actions.Any(a => a.Task == task && a.Node == then.Node && !a.Optional && a.Interval == TimeSpan.Zero));
+        return InstanceRequiredOn(clone, task, then.Node);
     }
+
+    /// <summary>Whether an instance of the clone has a required <paramref name="task"/> on the node. A method of its
+    /// own: a lambda capturing RequiredFor's parameters would cost a closure on each of its many calls.</summary>
+    private static bool InstanceRequiredOn(CloneNode clone, string task, NodeInfo node) =>
+        clone.Primitives().Any(p => p.Actions.Any(a => a.Task == task && a.Node == node && !a.Optional && a.Interval == TimeSpan.Zero));
 
     /// <summary>The stop after a migration only cleans up the old node: the resource never stopped running, so
     /// what must stop before it stops does not have to.</summary>
     private static bool MigrationCleanup(ActionNode a) =>
         a is { Task: "stop", Resource: PrimitiveNode { MigrationSource: { } source } } && a.Node == source;
 
-    private static bool RecomputeAny(ActionNode a)
+    private static bool RecomputeAny(ActionNode a, OrderGraph graph)
     {
-        var inputs = a.After.Where(e => e.Flags.HasFlag(OrderFlags.RunnableLeft)).ToList();
-        if (inputs.Count == 0 || !a.Runnable) return false;
+        if (!a.Runnable) return false;
+        var hasInputs = false;
+        foreach (var e in graph.Into(a))
+        {
+            if ((e.Flags & OrderFlags.RunnableLeft) == 0) continue;
+            if (e.First.Runnable) return false;
+            hasInputs = true;
+        }
+        if (!hasInputs) return false;
         // A clone keeps "running" while instances stay where they are; promotions and demotions need a runnable one.
         var staying = a.Task == "running" && (a.Resource?.Primitives().Any(p => p.IsActive && p.AssignedTo is not null && p.FindAction("start", p.AssignedTo) is not { Runnable: false }) ?? false);
-        if (staying || inputs.Any(e => e.First.Runnable)) return false;
+        if (staying) return false;
         a.Runnable = false;
         return true;
     }

@@ -42,6 +42,15 @@ internal static class SummaryPhase
         _ => ActionKind.Pseudo,
     };
 
+    /// <summary>The resource's first non-recurring action of the task (on the node, if given). A loop, not a query:
+    /// a lambda capturing the task and node would cost a closure per lookup, several per resource.</summary>
+    private static ActionNode? FindAction(PrimitiveNode p, string task, NodeInfo? node)
+    {
+        foreach (var a in p.Actions)
+            if (a.Task == task && a.Interval == TimeSpan.Zero && (node is null || a.Node == node)) return a;
+        return null;
+    }
+
     private static void Describe(ResourceNode rsc, ImmutableArray<ResourceChange>.Builder changes)
     {
         if (rsc is not PrimitiveNode p)
@@ -57,8 +66,7 @@ internal static class SummaryPhase
         if (!p.Managed || (current is null && next is null)) return;
 
         var moving = current is not null && next is not null && current != next;
-        ActionNode? Find(string task, NodeInfo? node) =>
-            p.Actions.FirstOrDefault(a => a.Task == task && a.Interval == TimeSpan.Zero && (node is null || a.Node == node));
+        ActionNode? Find(string task, NodeInfo? node) => FindAction(p, task, node);
         var start = Find("start", next);
         var startNode = start is { Runnable: true } ? current : null;
         var stop = Find("stop", startNode);

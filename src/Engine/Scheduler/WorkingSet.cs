@@ -266,7 +266,6 @@ internal sealed class ActionNode(int id, ResourceNode? resource, string task, No
     public string? FenceAction { get; set; }
     /// <summary>A clone's "running": runnable when any instance can run (not all of them).</summary>
     public bool RequiresAny { get; set; }
-    public List<OrderEdge> After { get; } = [];
 
     public void SetReason(string reason, bool overwrite)
     {
@@ -295,7 +294,11 @@ internal enum OrderFlags
     BlockedLeft = 32,
 }
 
-internal sealed record OrderEdge(ActionNode First, ActionNode Then, OrderFlags Flags)
+/// <summary>
+/// "First before Then". A value, not an object: a large cluster has several orderings per action, and all of them
+/// live until the run ends, so as objects they were most of what every garbage collection during a run had to copy.
+/// </summary>
+internal readonly record struct OrderEdge(ActionNode First, ActionNode Then, OrderFlags Flags)
 {
     /// <summary>An ordering on a group's own action also orders each member's action after First, applied member by
     /// member whenever this edge is (Pacemaker's group update of ordered actions). They are not edges of the graph:
@@ -351,6 +354,18 @@ internal sealed class WorkingSet(SchedulerInput input)
     public IReadOnlyDictionary<string, string> DefaultMeta() =>
         defaultMeta ??= new Dictionary<string, string>(Config.ResourceDefaults, StringComparer.Ordinal);
 
+    private Dictionary<object, string>? parameterDigests;
+
+    /// <summary>The operation digest of a definition's parameters, worked out once per parameter set: clone instances
+    /// share their definition's, and every resource without parameters shares the empty set.</summary>
+    public string ParametersDigest(Primitive definition)
+    {
+        parameterDigests ??= new(ReferenceEqualityComparer.Instance);
+        if (!parameterDigests.TryGetValue(definition.Parameters, out var digest))
+            parameterDigests.Add(definition.Parameters, digest = OperationDigest.Compute(definition.Parameters));
+        return digest;
+    }
+
     public List<NodeInfo> Nodes { get; } = [];
     public List<ResourceNode> Resources { get; } = [];
     public Dictionary<string, ResourceNode> ById { get; } = new(StringComparer.Ordinal);
@@ -399,10 +414,9 @@ internal sealed class WorkingSet(SchedulerInput input)
         return a;
     }
 
-    public void Order(ActionNode first, ActionNode then, OrderFlags flags, IEnumerable<ActionNode>? members = null)
-    {
-        var edge = new OrderEdge(first, then, flags) { MemberEdges = members?.Select(m => new OrderEdge(first, m, flags)).ToList() ?? [] };
-        Orderings.Add(edge);
-        then.After.Add(edge);
-    }
+    public void Order(ActionNode first, ActionNode then, OrderFlags flags) => Orderings.Add(new OrderEdge(first, then, flags));
+
+    /// <summary>An ordering on a group's own action, with the members' actions it also updates (see OrderEdge.MemberEdges).</summary>
+    public void Order(ActionNode first, ActionNode then, OrderFlags flags, IEnumerable<ActionNode> members) =>
+        Orderings.Add(new OrderEdge(first, then, flags) { MemberEdges = members.Select(m => new OrderEdge(first, m, flags)).ToList() });
 }
