@@ -11,6 +11,8 @@ internal static class ActionsPhase
 {
     public static void Run(WorkingSet ws)
     {
+        // A resource has a stop and a start at least (a group or clone four pseudo actions): sized once, not grown.
+        ws.Actions.EnsureCapacity(ws.Actions.Count + 2 * ws.ById.Count);
         foreach (var rsc in ws.Resources) Create(ws, rsc);
         CreateProbes(ws);
         foreach (var p in ws.AllPrimitives()) CancelOrphanMonitors(ws, p);

@@ -11,6 +11,9 @@ internal static class OrderingPhase
 {
     public static void Run(WorkingSet ws)
     {
+        // A resource's own orderings come to two or three per action; sized once, the list of a large cluster's
+        // orderings (megabytes) is not copied over and over while it grows.
+        ws.Orderings.EnsureCapacity(ws.Orderings.Count + 3 * ws.Actions.Count);
         // Pacemaker's order of creation, which decides the order orderings are applied in (and so which reason an
         // action keeps): resources in their sorted order, each child's own orderings just before its parent's for it.
         foreach (var rsc in ws.Resources) Internal(ws, rsc);
@@ -89,13 +92,11 @@ internal static class OrderingPhase
     /// <paramref name="then"/> actions, in action order (plain loops: this runs for every primitive).</summary>
     private static void OrderEach(WorkingSet ws, PrimitiveNode p, string first, string then, OrderFlags flags)
     {
-        var actions = p.Actions;
-        // Indexed: ordering adds no action, so the list does not change underneath.
-        for (var i = 0; i < actions.Count; i++)
+        foreach (var f in p.Actions)
         {
-            if (actions[i].Task != first) continue;
-            for (var j = 0; j < actions.Count; j++)
-                if (actions[j].Task == then) ws.Order(actions[i], actions[j], flags);
+            if (f.Task != first) continue;
+            foreach (var t in p.Actions)
+                if (t.Task == then) ws.Order(f, t, flags);
         }
     }
 

@@ -117,7 +117,19 @@ internal abstract class ResourceNode(string id, ResourceNode? parent)
     public void AddBan(NodeInfo node) => (bans ??= []).Add(node);
     public void InsertThisWith(int index, Colocation c) => (thisWith ??= []).Insert(index, c);
     public void InsertWithThis(int index, Colocation c) => (withThis ??= []).Insert(index, c);
-    public List<ActionNode> Actions { get; } = [];
+    /// <summary>The resource's actions, oldest first. Chained through the actions themselves: a list per resource was
+    /// two more objects per resource, alive for the whole run, for every garbage collection to copy.</summary>
+    public ResourceActions Actions => new(firstAction);
+    private ActionNode? firstAction;
+    private ActionNode? lastAction;
+
+    public void AddAction(ActionNode action)
+    {
+        if (lastAction is null) firstAction = action;
+        else lastAction.NextOfResource = action;
+        lastAction = action;
+    }
+
     /// <summary>A promotable clone instance's promotion priority (its promotion score plus promoted-role
     /// constraints); only meaningful while roles are chosen.</summary>
     public int PromotionPriority { get; set; }
@@ -266,6 +278,8 @@ internal sealed class ActionNode(int id, ResourceNode? resource, string task, No
     public string? FenceAction { get; set; }
     /// <summary>A clone's "running": runnable when any instance can run (not all of them).</summary>
     public bool RequiresAny { get; set; }
+    /// <summary>The next action of the same resource (see ResourceNode.Actions).</summary>
+    public ActionNode? NextOfResource { get; set; }
 
     public void SetReason(string reason, bool overwrite)
     {
@@ -273,6 +287,32 @@ internal sealed class ActionNode(int id, ResourceNode? resource, string task, No
     }
 
     public override string ToString() => $"{Resource?.Id ?? "-"}_{Task} {Node?.Name}{(Optional ? " (optional)" : "")}{(Runnable ? "" : " (unrunnable)")}";
+}
+
+/// <summary>A resource's actions, oldest first; enumerated without allocating (LINQ over it boxes, as over any struct).</summary>
+internal readonly struct ResourceActions(ActionNode? first) : IEnumerable<ActionNode>
+{
+    public Enumerator GetEnumerator() => new(first);
+    IEnumerator<ActionNode> IEnumerable<ActionNode>.GetEnumerator() => GetEnumerator();
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+    public struct Enumerator(ActionNode? first) : IEnumerator<ActionNode>
+    {
+        private ActionNode? next = first;
+        public ActionNode Current { get; private set; } = null!;
+        readonly object System.Collections.IEnumerator.Current => Current;
+
+        public bool MoveNext()
+        {
+            if (next is null) return false;
+            Current = next;
+            next = next.NextOfResource;
+            return true;
+        }
+
+        public readonly void Reset() => throw new NotSupportedException();
+        public readonly void Dispose() { }
+    }
 }
 
 [Flags]
@@ -410,7 +450,7 @@ internal sealed class WorkingSet(SchedulerInput input)
     {
         var a = new ActionNode(Actions.Count + 1, rsc, task, node) { Optional = optional };
         Actions.Add(a);
-        rsc?.Actions.Add(a);
+        rsc?.AddAction(a);
         return a;
     }
 
