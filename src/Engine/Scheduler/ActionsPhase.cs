@@ -14,9 +14,10 @@ internal static class ActionsPhase
         // A resource has a stop and a start at least (a group or clone four pseudo actions): sized once, not grown.
         ws.Actions.EnsureCapacity(ws.Actions.Count + 2 * ws.ById.Count);
         foreach (var rsc in ws.Resources) Create(ws, rsc);
-        CreateProbes(ws);
-        foreach (var p in ws.AllPrimitives()) CancelOrphanMonitors(ws, p);
-        foreach (var p in ws.AllPrimitives())
+        var primitives = ws.AllPrimitives();
+        CreateProbes(ws, primitives);
+        foreach (var p in primitives) CancelOrphanMonitors(ws, p);
+        foreach (var p in primitives)
             if (p.AgentChangedOn.Count > 0 || p.FailCountExpiredOn.Count > 0)
                 foreach (var node in p.AgentChangedOn.Concat(p.FailCountExpiredOn).Where(n => n.Online).Distinct())
                     GetOrCreate(ws, p, "clear_failcount", node, optional: false);
@@ -44,9 +45,11 @@ internal static class ActionsPhase
         }
     }
 
+    private static readonly string[] PseudoTasks = ["start", "running", "stop", "stopped"];
+
     private static void CreatePseudo(WorkingSet ws, ResourceNode rsc)
     {
-        foreach (var task in new[] { "start", "running", "stop", "stopped" })
+        foreach (var task in PseudoTasks)
         {
             var a = ws.NewAction(rsc, task, null, optional: true);
             a.Pseudo = true;
@@ -400,9 +403,9 @@ internal static class ActionsPhase
         foreach (var start in p.Actions.Where(a => a.Task == "start")) start.Runnable = false;
     }
 
-    private static void CreateProbes(WorkingSet ws)
+    private static void CreateProbes(WorkingSet ws, IEnumerable<PrimitiveNode> primitives)
     {
-        foreach (var p in ws.AllPrimitives())
+        foreach (var p in primitives)
         {
             if (ws.StonithEnabled)
                 foreach (var node in ws.Nodes) BlockStartsWhilePending(p, node);
