@@ -60,8 +60,9 @@ public sealed class PreparedSegmentTests : IDisposable
         var store = OpenPrepared();
         var states = StoredChanges.Append(store, Empty, 2);
         var journal = data.Journals().Single();
-        // The first 100 bytes of a 5,000-byte record: the crash came before the rest reached the disk.
-        var torn = new byte[100];
+        // The first 4,000 bytes of a 5,000-byte record (the crash came before the rest reached the disk): longer than
+        // the record written in its place after the restart.
+        var torn = new byte[4000];
         BinaryPrimitives.WriteInt32LittleEndian(torn, 5000);
         torn.AsSpan(4).Fill(0xAB);
         using (var file = File.OpenHandle(journal, FileMode.Open, FileAccess.Write))
