@@ -47,6 +47,9 @@ public sealed class FileConfigStore : IConfigStore, IDisposable
     // The state after the last appended command: what a compaction snapshots.
     private StoredConfig? latest;
     private Task compaction = Task.CompletedTask;
+    // The journal started in the background when the previous one filled up (its rename and directory sync are
+    // off the write path); the next append takes it over.
+    private Task<CommandJournal>? started;
 
     public FileConfigStore(string dataDirectory, int compactAfter = DefaultCompactAfter, long minSegmentBytes = DefaultSegmentBytes)
     {
@@ -79,7 +82,8 @@ public sealed class FileConfigStore : IConfigStore, IDisposable
             lock (snapshotGate)
             {
                 WriteSnapshot(state, lastSequence);
-                // Every journaled command is in the snapshot now; the next append starts a new journal.
+                // Every journaled command is in the snapshot now; the next append starts a new journal (or takes the one
+                // started in the background, which begins after lastSequence and so is kept).
                 journal?.Dispose();
                 journal = null;
                 DeleteJournalsUpTo(lastSequence);
@@ -102,7 +106,7 @@ public sealed class FileConfigStore : IConfigStore, IDisposable
         lock (gate)
         {
             Open();
-            journal ??= CommandJournal.Create(directory, lastSequence + 1, next.Take());
+            journal ??= TakeStartedJournal() ?? CommandJournal.Create(directory, lastSequence + 1, next.Take());
             journal.Append(new JournalEntry(lastSequence + 1, state.Term, version, applied));
             lastSequence++;
             latest = state;
@@ -122,6 +126,8 @@ public sealed class FileConfigStore : IConfigStore, IDisposable
                 journal.Dispose();
                 journal = null;
                 var upTo = lastSequence;
+                var prepared = next.Take();
+                started = Task.Run(() => CommandJournal.Create(directory, upTo + 1, prepared));
                 compaction = Task.Run(() => Compact(state, upTo));
             }
         }
@@ -139,13 +145,33 @@ public sealed class FileConfigStore : IConfigStore, IDisposable
             // A failed snapshot deleted nothing: its journal still holds every command.
         }
         next.Dispose();
-        lock (gate) journal?.Dispose();
+        lock (gate)
+        {
+            journal?.Dispose();
+            try
+            {
+                TakeStartedJournal()?.Dispose();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // It held no command yet.
+            }
+        }
+    }
+
+    /// <summary>The journal started in the background, waiting for it if need be; its failure is the append's.</summary>
+    private CommandJournal? TakeStartedJournal()
+    {
+        if (started is not { } task) return null;
+        started = null;
+        return task.GetAwaiter().GetResult();
     }
 
     /// <summary>For tests: waits until a compaction and a segment preparation in progress are done.</summary>
     internal void WaitForBackgroundWork()
     {
         compaction.Wait();
+        started?.Wait();
         next.Wait();
     }
 

@@ -57,7 +57,7 @@ internal sealed class PreparedSegment(string directory) : IDisposable
         // Created 0600 from the first byte: it becomes a journal, and commands carry fence and SNMP secrets.
         using (var file = new FileStream(path, new FileStreamOptions
                {
-                   Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 0,
+                   Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.Read, BufferSize = 0,
                    UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
                }))
         {

@@ -55,6 +55,24 @@ public sealed class PreparedSegmentTests : IDisposable
     }
 
     [Fact]
+    public void When_a_journal_fills_up_the_next_one_is_started_from_the_prepared_segment_before_the_next_append()
+    {
+        var store = OpenPrepared(compactAfter: 2);
+        // The first command of two starts preparing the next segment; it is ready when the second fills the journal.
+        var states = StoredChanges.Append(store, Empty, 1);
+        store.WaitForBackgroundWork();
+        states.AddRange(StoredChanges.Append(store, states[^1], 1));
+        store.WaitForBackgroundWork();
+
+        var started = Path.Combine(data.Path, "config.journal.0000000000000000003");
+        Assert.Equal([started], data.Journals());
+        Assert.Equal(SegmentBytes, new FileInfo(started).Length);
+        Assert.Equal(0, StoredChanges.RecordsEnd(started));
+        states.AddRange(StoredChanges.Append(store, states[^1], 1));
+        StoredChanges.AssertSame(states[^1], data.Open().Load());
+    }
+
+    [Fact]
     public void A_torn_longer_record_inside_a_segment_is_cut_off_and_its_bytes_do_not_outlive_a_shorter_one()
     {
         var store = OpenPrepared();
@@ -115,10 +133,11 @@ public sealed class PreparedSegmentTests : IDisposable
 
         var reopened = data.Open(compactAfter: 2, minSegmentBytes: SegmentBytes);
         StoredChanges.AssertSame(states[^1], reopened.Load());
-        // Two more fill this journal and start a new one in a segment this process prepared, not in the leftover.
-        var more = StoredChanges.Append(reopened, states[^1], 2);
+        // Two more fill this journal (the first starts preparing the next segment) and start a new one in a segment
+        // this process prepared, not in the leftover.
+        var more = StoredChanges.Append(reopened, states[^1], 1);
         reopened.WaitForBackgroundWork();
-        more.AddRange(StoredChanges.Append(reopened, more[^1], 1));
+        more.AddRange(StoredChanges.Append(reopened, more[^1], 2));
 
         Assert.Equal(SegmentBytes, new FileInfo(data.Journals()[^1]).Length);
         StoredChanges.AssertSame(more[^1], data.Open().Load());
