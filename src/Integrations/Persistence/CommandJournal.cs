@@ -16,10 +16,11 @@ internal sealed record JournalContents(List<JournalEntry> Entries, long ValidLen
 
 /// <summary>
 /// An append-only file of applied commands, one framed record each (length, SHA-256 of the payload, JSON payload),
-/// made durable by one fdatasync per append or per group of appends. Records are written into a zero-filled
-/// <see cref="PreparedSegment"/> when one is ready, so the sync flushes data only; past its end the file grows. Appending a small record replaces rewriting and syncing the whole
-/// configuration (and its directory) for every change. A crash mid-append leaves at most a torn last record,
-/// which was never acknowledged and is cut off when the journal is opened again.
+/// made durable by one fdatasync per append or per group of appends. Appending a small record replaces rewriting and
+/// syncing the whole configuration (and its directory) for every change. Records are written into a zero-filled
+/// <see cref="PreparedSegment"/> when one is ready, so the sync flushes data only; past its end the file grows.
+/// A crash mid-append leaves at most a torn last record, which was never acknowledged and is cut off (zeroed) when
+/// the journal is opened again.
 /// </summary>
 internal sealed class CommandJournal : IDisposable
 {
