@@ -10,11 +10,17 @@ namespace HaApi.Integrations.Persistence;
 /// <summary>One applied command as journaled: replayed on the configuration of Sequence - 1, it must give Version.</summary>
 internal sealed record JournalEntry(long Sequence, long Term, ConfigVersion Version, CommandEnvelope Envelope);
 
+/// <summary>What a journal file holds: its valid records, the byte after the last one, and the byte after the last
+/// non-zero byte (beyond ValidLength only when a crash tore the record being appended).</summary>
+internal sealed record JournalContents(List<JournalEntry> Entries, long ValidLength, long DirtyEnd);
+
 /// <summary>
 /// An append-only file of applied commands, one framed record each (length, SHA-256 of the payload, JSON payload),
-/// made durable by one fdatasync per append or per group of appends. Appending a small record replaces rewriting and syncing the whole
-/// configuration (and its directory) for every change. A crash mid-append leaves at most a torn last record,
-/// which was never acknowledged and is cut off when the journal is opened again.
+/// made durable by one fdatasync per append or per group of appends. Appending a small record replaces rewriting and
+/// syncing the whole configuration (and its directory) for every change. Records are written into a zero-filled
+/// <see cref="PreparedSegment"/> when one is ready, so the sync flushes data only; past its end the file grows.
+/// A crash mid-append leaves at most a torn last record, which was never acknowledged and is cut off (zeroed) when
+/// the journal is opened again.
 /// </summary>
 internal sealed class CommandJournal : IDisposable
 {
@@ -38,6 +44,9 @@ internal sealed class CommandJournal : IDisposable
     public long FirstSequence { get; }
     public int Appended { get; private set; }
 
+    /// <summary>Bytes of records written: what sizes the next segment.</summary>
+    public long Length => length;
+
     /// <summary>The journal files of a directory, oldest first, with the sequence of their first record.</summary>
     public static List<(string Path, long FirstSequence)> Files(string directory) =>
         [.. Directory.EnumerateFiles(directory, Prefix + "*")
@@ -46,31 +55,37 @@ internal sealed class CommandJournal : IDisposable
             .Select(f => (f.Path, f.First))
             .OrderBy(f => f.First)];
 
-    /// <summary>Starts a new journal whose first record will be firstSequence; its directory entry is made durable
-    /// before any record is acknowledged from it.</summary>
-    public static CommandJournal Create(string directory, long firstSequence)
+    /// <summary>Starts a new journal whose first record will be firstSequence, in the prepared (zero-filled) segment
+    /// when there is one, else in an empty file that grows; its directory entry is made durable before any record is
+    /// acknowledged from it.</summary>
+    public static CommandJournal Create(string directory, long firstSequence, string? prepared)
     {
         var path = System.IO.Path.Combine(directory, $"{Prefix}{firstSequence:D19}");
-        // Created 0600 from the first byte: commands carry fence and SNMP secrets.
-        new FileStream(path, new FileStreamOptions
-        {
-            Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        }).Dispose();
+        if (prepared is not null)
+            File.Move(prepared, path);
+        else
+            // Created 0600 from the first byte: commands carry fence and SNMP secrets.
+            new FileStream(path, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            }).Dispose();
         var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Write, FileShare.Read);
         DirectorySync.Fsync(directory);
         return new CommandJournal(path, handle, 0, firstSequence);
     }
 
-    /// <summary>Reopens an existing journal for appending after its last valid record, cutting off a torn tail.</summary>
-    public static CommandJournal Reopen(string path, long firstSequence, long validLength)
+    /// <summary>Reopens an existing journal for appending after its last valid record. The bytes of a torn record
+    /// after it are zeroed (not cut off: the zeros of a prepared segment stay written), so that a shorter record
+    /// written there later is not followed by garbage, which would make this file corrupt once it is no longer the newest.</summary>
+    public static CommandJournal Reopen(string path, long firstSequence, JournalContents contents)
     {
         var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Write, FileShare.Read);
-        if (RandomAccess.GetLength(handle) != validLength)
+        if (contents.DirtyEnd > contents.ValidLength)
         {
-            RandomAccess.SetLength(handle, validLength);
+            RandomAccess.Write(handle, new byte[contents.DirtyEnd - contents.ValidLength], contents.ValidLength);
             DirectorySync.DataSync(handle);
         }
-        return new CommandJournal(path, handle, validLength, firstSequence);
+        return new CommandJournal(path, handle, contents.ValidLength, firstSequence);
     }
 
     /// <summary>Appends a record; it is on stable storage once <see cref="Sync"/> has returned.</summary>
@@ -96,15 +111,17 @@ internal sealed class CommandJournal : IDisposable
     }
 
     /// <summary>
-    /// Reads the records of a journal file. A record that is incomplete or fails its checksum ends the journal when
-    /// tornTailAllowed (the newest file, which a crash may have cut mid-append); anywhere else it is corruption.
+    /// Reads the records of a journal file. They end at a zero length field (the zero-filled rest of a prepared
+    /// segment) or at the end of the file. A record that is incomplete or fails its checksum ends the journal when
+    /// tornTailAllowed (the newest file, which a crash may have cut mid-append); anywhere else it is corruption, and
+    /// so is anything but zeros after the end of an older file's records.
     /// </summary>
-    public static List<JournalEntry> Read(string path, bool tornTailAllowed, out long validLength)
+    public static JournalContents Read(string path, bool tornTailAllowed)
     {
         var bytes = File.ReadAllBytes(path);
         var entries = new List<JournalEntry>();
         var offset = 0;
-        while (offset < bytes.Length)
+        while (offset < bytes.Length && !IsZero(bytes.AsSpan(offset, Math.Min(4, bytes.Length - offset))))
         {
             var problem = TryReadRecord(bytes, offset, out var entry, out var next);
             if (problem is not null)
@@ -116,9 +133,13 @@ internal sealed class CommandJournal : IDisposable
             entries.Add(entry!);
             offset = next;
         }
-        validLength = offset;
-        return entries;
+        var dirtyEnd = bytes.AsSpan(offset).LastIndexOfAnyExcept((byte)0) + 1 + offset;
+        if (dirtyEnd > offset && !tornTailAllowed)
+            throw new InvalidDataException($"non-zero bytes after the last record (byte {offset}), up to byte {dirtyEnd}");
+        return new JournalContents(entries, offset, dirtyEnd);
     }
+
+    private static bool IsZero(ReadOnlySpan<byte> bytes) => !bytes.ContainsAnyExcept((byte)0);
 
     private static string? TryReadRecord(byte[] bytes, int offset, out JournalEntry? entry, out int next)
     {

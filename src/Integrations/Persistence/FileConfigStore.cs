@@ -15,20 +15,27 @@ namespace HaApi.Integrations.Persistence;
 ///
 /// Each applied command is appended to the journal (<see cref="CommandJournal"/>) with one fdatasync: a few hundred
 /// bytes instead of the whole configuration and history, and no rename or directory sync (or one fdatasync for a
-/// group of commands appended with AppendUnsynced, at Flush). Loading replays the
+/// group of commands appended with AppendUnsynced, at Flush). The records overwrite a zero-filled segment prepared
+/// in the background (<see cref="PreparedSegment"/>), so that sync has no file-system metadata to commit. Loading replays the
 /// journaled commands newer than the snapshot with <see cref="ConfigApplier"/>, which is deterministic (every node
 /// relies on that already), and checks that each reaches the version it reached when it was applied. Once a journal
 /// holds <c>compactAfter</c> commands a new one is started and the state is snapshotted on a background thread; the
-/// old journal is deleted only after that snapshot is durable.
+/// old journal is deleted only after that snapshot is durable. A crash between any two of these steps loses nothing:
+/// until the snapshot is renamed into place the old journal replays on the old snapshot, and after it the commands
+/// the snapshot already holds are skipped.
 /// </summary>
 public sealed class FileConfigStore : IConfigStore, IDisposable
 {
     private const string Format = "haapi-config/1";
     private const int DefaultCompactAfter = 1000;
+    // A record is a few hundred bytes; a segment grows past its prepared size if commands are larger than foreseen.
+    private const long DefaultSegmentBytes = 1 << 20;
 
     private readonly string directory;
     private readonly string path;
     private readonly int compactAfter;
+    private readonly long minSegmentBytes;
+    private readonly PreparedSegment next;
     // Appends and full saves; held only briefly, never during a background snapshot.
     private readonly object gate = new();
     // Snapshot writes (full saves and compactions), so an older snapshot never replaces a newer one.
@@ -40,15 +47,25 @@ public sealed class FileConfigStore : IConfigStore, IDisposable
     // The state after the last appended command: what a compaction snapshots.
     private StoredConfig? latest;
     private Task compaction = Task.CompletedTask;
+    // The journal started in the background when the previous one filled up (its rename and directory sync are
+    // off the write path); the next append takes it over.
+    private Task<CommandJournal>? started;
 
-    public FileConfigStore(string dataDirectory, int compactAfter = DefaultCompactAfter)
+    public FileConfigStore(string dataDirectory, int compactAfter = DefaultCompactAfter, long minSegmentBytes = DefaultSegmentBytes)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(compactAfter, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(minSegmentBytes);
         Directory.CreateDirectory(dataDirectory);
         directory = dataDirectory;
         path = Path.Combine(dataDirectory, "config.json");
         this.compactAfter = compactAfter;
+        this.minSegmentBytes = minSegmentBytes;
+        next = new PreparedSegment(dataDirectory);
     }
+
+    /// <summary>Called after each step of a background compaction, with the step's name; tests copy the directory
+    /// there to check that a crash at that point loses nothing.</summary>
+    internal Action<string>? CompactionStep { get; init; }
 
     public string FilePath => path;
 
@@ -65,7 +82,8 @@ public sealed class FileConfigStore : IConfigStore, IDisposable
             lock (snapshotGate)
             {
                 WriteSnapshot(state, lastSequence);
-                // Every journaled command is in the snapshot now; the next append starts a new journal.
+                // Every journaled command is in the snapshot now; the next append starts a new journal (or takes the one
+                // started in the background, which begins after lastSequence and so is kept).
                 journal?.Dispose();
                 journal = null;
                 DeleteJournalsUpTo(lastSequence);
@@ -88,10 +106,11 @@ public sealed class FileConfigStore : IConfigStore, IDisposable
         lock (gate)
         {
             Open();
-            journal ??= CommandJournal.Create(directory, lastSequence + 1);
+            journal ??= TakeStartedJournal() ?? CommandJournal.Create(directory, lastSequence + 1, next.Take());
             journal.Append(new JournalEntry(lastSequence + 1, state.Term, version, applied));
             lastSequence++;
             latest = state;
+            PrepareNextSegmentWhenHalfFull();
         }
     }
 
@@ -107,12 +126,14 @@ public sealed class FileConfigStore : IConfigStore, IDisposable
                 journal.Dispose();
                 journal = null;
                 var upTo = lastSequence;
+                var prepared = next.Take();
+                started = Task.Run(() => CommandJournal.Create(directory, upTo + 1, prepared));
                 compaction = Task.Run(() => Compact(state, upTo));
             }
         }
     }
 
-    /// <summary>Waits for a background snapshot in progress.</summary>
+    /// <summary>Waits for a background snapshot or segment preparation in progress.</summary>
     public void Dispose()
     {
         try
@@ -123,7 +144,43 @@ public sealed class FileConfigStore : IConfigStore, IDisposable
         {
             // A failed snapshot deleted nothing: its journal still holds every command.
         }
-        lock (gate) journal?.Dispose();
+        next.Dispose();
+        lock (gate)
+        {
+            journal?.Dispose();
+            try
+            {
+                TakeStartedJournal()?.Dispose();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // It held no command yet.
+            }
+        }
+    }
+
+    /// <summary>The journal started in the background, waiting for it if need be; its failure is the append's.</summary>
+    private CommandJournal? TakeStartedJournal()
+    {
+        if (started is not { } task) return null;
+        started = null;
+        return task.GetAwaiter().GetResult();
+    }
+
+    /// <summary>For tests: waits until a compaction and a segment preparation in progress are done.</summary>
+    internal void WaitForBackgroundWork()
+    {
+        compaction.Wait();
+        started?.Wait();
+        next.Wait();
+    }
+
+    /// <summary>Half way through a journal, so the preparation's writes and sync do not coincide with the
+    /// compaction's. Sized from the first half: twice that plus half again, at least the default.</summary>
+    private void PrepareNextSegmentWhenHalfFull()
+    {
+        if (journal!.Appended >= (compactAfter + 1) / 2)
+            next.Start(Math.Max(minSegmentBytes, journal.Length * 3));
     }
 
     private void Compact(StoredConfig state, long upTo)
@@ -131,8 +188,11 @@ public sealed class FileConfigStore : IConfigStore, IDisposable
         lock (snapshotGate)
         {
             if (snapshotSequence >= upTo) return;
+            CompactionStep?.Invoke("journal closed");
             WriteSnapshot(state, upTo);
+            CompactionStep?.Invoke("snapshot durable");
             DeleteJournalsUpTo(upTo);
+            CompactionStep?.Invoke("old journals deleted");
         }
     }
 
@@ -148,12 +208,21 @@ public sealed class FileConfigStore : IConfigStore, IDisposable
         var stored = Read(out var last, out var tail);
         if (opened) return stored;
         lastSequence = last;
-        if (tail is { } t) journal = CommandJournal.Reopen(t.Path, t.FirstSequence, t.ValidLength);
+        if (tail is { } t)
+        {
+            journal = CommandJournal.Reopen(t.Path, t.FirstSequence, t.Contents);
+            PrepareNextSegmentWhenHalfFull();
+        }
+        else
+        {
+            // Ready, with luck, before the first command arrives.
+            next.Start(minSegmentBytes);
+        }
         opened = true;
         return stored;
     }
 
-    private StoredConfig? Read(out long last, out (string Path, long FirstSequence, long ValidLength)? tail)
+    private StoredConfig? Read(out long last, out (string Path, long FirstSequence, JournalContents Contents)? tail)
     {
         var snapshot = ReadSnapshot();
         var config = snapshot?.Config ?? ClusterConfig.Empty;
@@ -168,17 +237,16 @@ public sealed class FileConfigStore : IConfigStore, IDisposable
         {
             var (file, first) = files[i];
             var newest = i == files.Count - 1;
-            List<JournalEntry> entries;
-            long valid;
+            JournalContents contents;
             try
             {
-                entries = CommandJournal.Read(file, tornTailAllowed: newest, out valid);
+                contents = CommandJournal.Read(file, tornTailAllowed: newest);
             }
             catch (InvalidDataException e)
             {
                 throw Corrupt(file, e.Message);
             }
-            foreach (var entry in entries.Where(e => e.Sequence > snapshotSequence))
+            foreach (var entry in contents.Entries.Where(e => e.Sequence > snapshotSequence))
             {
                 if (entry.Sequence != last + 1)
                     throw Corrupt(file, $"command {entry.Sequence} follows command {last}; the commands in between are missing");
@@ -192,7 +260,7 @@ public sealed class FileConfigStore : IConfigStore, IDisposable
                 last = entry.Sequence;
                 replayed++;
             }
-            if (newest) tail = (file, first, valid);
+            if (newest) tail = (file, first, contents);
         }
         return snapshot is null && replayed == 0 ? null : new StoredConfig(config, history, term);
     }
@@ -244,6 +312,7 @@ public sealed class FileConfigStore : IConfigStore, IDisposable
             file.Write(body);
             file.Flush(flushToDisk: true);
         }
+        CompactionStep?.Invoke("snapshot written, not yet renamed");
         File.Move(temp, path, overwrite: true);
         DirectorySync.Fsync(directory);
         snapshotSequence = sequence;

@@ -6,9 +6,9 @@ namespace HaApi.Integrations.Tests.Persistence;
 
 public sealed class FileConfigStoreTests : IDisposable
 {
-    private readonly string directory = Directory.CreateTempSubdirectory("haapi-store-").FullName;
+    private readonly StoreDirectory directory = new("haapi-store-");
 
-    public void Dispose() => Directory.Delete(directory, recursive: true);
+    public void Dispose() => directory.Dispose();
 
     private static StoredConfig Sample()
     {
@@ -24,16 +24,16 @@ public sealed class FileConfigStoreTests : IDisposable
     }
 
     [Fact]
-    public void Nothing_saved_loads_as_null() => Assert.Null(new FileConfigStore(directory).Load());
+    public void Nothing_saved_loads_as_null() => Assert.Null(directory.Open().Load());
 
     [Fact]
     public void Saved_state_loads_back_equal()
     {
-        var store = new FileConfigStore(directory);
+        var store = directory.Open();
         var saved = Sample();
         store.Save(saved);
 
-        var loaded = new FileConfigStore(directory).Load()!;
+        var loaded = directory.Open().Load()!;
 
         Assert.Equal(saved.Config.Version, loaded.Config.Version);
         Assert.Equal(saved.Config.Nodes.Single().Attributes, loaded.Config.Nodes.Single().Attributes);
@@ -45,7 +45,7 @@ public sealed class FileConfigStoreTests : IDisposable
     [Fact]
     public void A_damaged_file_is_refused_with_the_path_and_the_fix()
     {
-        var store = new FileConfigStore(directory);
+        var store = directory.Open();
         store.Save(Sample());
         var bytes = File.ReadAllBytes(store.FilePath);
         bytes[^10] ^= 0x20;
@@ -59,7 +59,7 @@ public sealed class FileConfigStoreTests : IDisposable
     [Fact]
     public void A_leftover_temporary_file_from_a_crash_is_ignored()
     {
-        var store = new FileConfigStore(directory);
+        var store = directory.Open();
         store.Save(Sample());
         File.WriteAllText(store.FilePath + ".tmp", "{ half written");
 
@@ -69,7 +69,7 @@ public sealed class FileConfigStoreTests : IDisposable
     [Fact]
     public void The_file_is_readable_by_its_owner_only()
     {
-        var store = new FileConfigStore(directory);
+        var store = directory.Open();
         store.Save(Sample());
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(store.FilePath));
     }
