@@ -170,15 +170,14 @@ internal sealed class PrimitiveNode(string id, ResourceNode? parent, Primitive d
     // in a 10,000-primitive run that every garbage collection during it copies.
     private NodeSet probedOn;
     private NodeSet knownOn;
-    /// <summary>The start (or migration) that made the resource active on each node: its digest tells whether
-    /// the definition changed since.</summary>
-    public IReadOnlyDictionary<NodeInfo, OperationRecord> LastStart => lastStart ?? Empty<NodeInfo, OperationRecord>.Dictionary;
+    /// <summary>The start (or migration) that made the resource active on each node (TryGetValue): its digest tells
+    /// whether the definition changed since.</summary>
+    public ref readonly ActiveRecords LastStart => ref active;
 
-    public void SetLastStart(NodeInfo node, OperationRecord start) => (lastStart ??= [])[node] = start;
+    public void SetLastStart(NodeInfo node, OperationRecord start) => active.SetStart(node, start);
 
     // Created on first use, like the sets below: most resources never need them, and each empty collection is an
     // object that every garbage collection during the run copies.
-    private Dictionary<NodeInfo, OperationRecord>? lastStart;
     private HashSet<NodeInfo>? agentChangedOn;
     private HashSet<NodeInfo>? failCountExpiredOn;
     private HashSet<(NodeInfo Node, TimeSpan Interval)>? rescheduledMonitors;
@@ -186,26 +185,18 @@ internal sealed class PrimitiveNode(string id, ResourceNode? parent, Primitive d
     // The history that showed the resource active on each node, kept as it is read: the actions phase looks the
     // history up for every active resource, and indexing every node's whole history for that cost a dictionary
     // entry per resource and node.
-    private List<(NodeInfo Node, ResourceHistory History)>? activeHistories;
+    private ActiveRecords active;
 
     /// <summary>Notes the history (under this resource's own history id) that shows it active on the node.</summary>
     public void NoteActiveHistory(NodeInfo node, ResourceHistory history)
     {
-        if (history.ResourceId != HistoryId || HistoryOnRecord(node) is not null) return;
-        (activeHistories ??= new(1)).Add((node, history));
+        if (history.ResourceId == HistoryId) active.NoteHistory(node, history);
     }
 
     /// <summary>The node's history of this resource (by its history id), as <see cref="NodeInfo.History"/> finds it:
     /// a node records one history per id, so the one noted while unpacking is that one.</summary>
-    public ResourceHistory? HistoryOn(NodeInfo node) => HistoryOnRecord(node) ?? node.History(HistoryId);
+    public ResourceHistory? HistoryOn(NodeInfo node) => active.History(node) ?? node.History(HistoryId);
 
-    private ResourceHistory? HistoryOnRecord(NodeInfo node)
-    {
-        if (activeHistories is null) return null;
-        foreach (var (n, h) in activeHistories)
-            if (n == node) return h;
-        return null;
-    }
     /// <summary>Parameters changed in a way the agent can reload without a restart.</summary>
     public bool Reload { get; set; }
     /// <summary>Nodes whose history was recorded for a different agent: their fail counts are cleared.</summary>
