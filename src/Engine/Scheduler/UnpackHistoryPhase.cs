@@ -13,6 +13,7 @@ internal static class UnpackHistoryPhase
 
     public static void Run(WorkingSet ws)
     {
+        var lookups = new Lookup[ws.Input.Status.Nodes.Select(s => s.Resources.Length).DefaultIfEmpty(0).Max()];
         // Pacemaker reads online nodes first, then (when it can fence) the nodes it must fence.
         foreach (var pass in new[] { false, true })
         {
@@ -23,16 +24,35 @@ internal static class UnpackHistoryPhase
                 var eligible = pass ? !node.Online && node.Unclean && ws.StonithEnabled : node.Online;
                 if (!eligible) continue;
                 var digests = HistoryDigest.Of(state);
-                for (var i = 0; i < state.Resources.Length; i++) Unpack(ws, node, state.Resources[i], digests[i]);
+                for (var i = 0; i < state.Resources.Length; i++)
+                {
+                    var history = state.Resources[i];
+                    Unpack(ws, node, history, digests[i], Exact(ws, ref lookups[i], history.ResourceId));
+                }
             }
         }
     }
 
-    private static void Unpack(WorkingSet ws, NodeInfo node, ResourceHistory history, HistoryDigest digest)
+    /// <summary>A resource id looked up in the index, and the index version it holds at.</summary>
+    private record struct Lookup(string? Id, ResourceNode? Resource, int Version);
+
+    /// <summary>
+    /// The resource registered under the history's id. Every node records its histories in much the same order, and
+    /// the status names a resource with one string everywhere: the lookup made for the same position on the node
+    /// before is reused when it was for that very string and the index has not changed since, which spares hashing
+    /// the id once per resource and node.
+    /// </summary>
+    private static ResourceNode? Exact(WorkingSet ws, ref Lookup last, string id)
+    {
+        if (ReferenceEquals(last.Id, id) && last.Version == ws.ByIdVersion) return last.Resource;
+        last = new Lookup(id, ws.ById.GetValueOrDefault(id), ws.ByIdVersion);
+        return last.Resource;
+    }
+
+    private static void Unpack(WorkingSet ws, NodeInfo node, ResourceHistory history, HistoryDigest digest, ResourceNode? exact)
     {
         // One lookup by id per entry (there is one entry per resource and node): nothing changes the index between
         // choosing the representative and the target.
-        var exact = ws.ById.GetValueOrDefault(history.ResourceId);
         var outcome = Evaluate(ws, node, history, Representative(ws, history, exact), digest);
         var target = FindTarget(ws, node, history, exact, outcome.Role > Role.Stopped);
         if (target is null) return;
@@ -333,7 +353,7 @@ internal static class UnpackHistoryPhase
         // stop-orphan-resources=false leaves resources that are no longer configured alone.
         var orphan = new PrimitiveNode(history.ResourceId, null, definition) { Orphan = true, Managed = ws.Config.Properties.StopOrphanResources };
         orphan.NextRole = Role.Stopped;
-        ws.ById[orphan.Id] = orphan;
+        ws.Register(orphan);
         ws.Resources.Add(orphan);
         return orphan;
     }

@@ -145,7 +145,7 @@ internal static class UnpackResourcesPhase
     private static int IntMeta(ResourceNode node, string name, int fallback) =>
         node.Meta.TryGetValue(name, out var v) && int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : fallback;
 
-    private static void Register(WorkingSet ws, ResourceNode node) => ws.ById[node.Id] = node;
+    private static void Register(WorkingSet ws, ResourceNode node) => ws.Register(node);
 
     private static void AddColocations(WorkingSet ws)
     {

@@ -370,6 +370,16 @@ internal sealed class WorkingSet(SchedulerInput input)
     public List<ResourceNode> Resources { get; } = [];
     // Sized for the configured resources (clone instances and orphans may still add a few).
     public Dictionary<string, ResourceNode> ById { get; } = new(ConfigIndex.Of(input.Config).ResourceCount, StringComparer.Ordinal);
+
+    /// <summary>Changes whenever <see cref="ById"/> does: a lookup remembered at one version still holds at it.</summary>
+    public int ByIdVersion { get; private set; }
+
+    /// <summary>Indexes a resource by its id (the last one registered under an id wins).</summary>
+    public void Register(ResourceNode rsc)
+    {
+        ById[rsc.Id] = rsc;
+        ByIdVersion++;
+    }
     public List<ActionNode> Actions { get; } = [];
     public List<OrderEdge> Orderings { get; } = [];
     public bool StonithEnabled { get; set; }
