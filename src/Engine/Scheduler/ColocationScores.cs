@@ -100,8 +100,12 @@ internal static class ColocationScores
     private static void Match(ResourceNode dependent, int score, NodeInfo? primaryNode)
     {
         if (primaryNode is null && score < 0) return;
-        var work = new NodeScoreTable(dependent.Allowed);
-        // The copy has the same keys in the same order; iterating the original leaves the copy free to change.
+        // Mandatory colocations apply even when nothing is left, so they change the scores in place; advisory ones
+        // work on a copy to roll back to (a copy per group member, as every member follows the one before it
+        // mandatorily, would be one more table per primitive that lives until the run ends).
+        var mandatory = score >= Scores.Inf || score <= -Scores.Inf;
+        var work = mandatory ? dependent.Allowed : new NodeScoreTable(dependent.Allowed);
+        // Only scores change, never the keys: iterating them leaves the scores free to change.
         foreach (var n in dependent.Allowed.Keys)
         {
             if (primaryNode is not null && n == primaryNode)
@@ -113,8 +117,7 @@ internal static class ColocationScores
                 work[n] = -Scores.Inf;
             }
         }
-        // Mandatory colocations apply even when nothing is left; advisory ones roll back instead.
-        if (score >= Scores.Inf || score <= -Scores.Inf || AnyAvailable(work)) dependent.Allowed = work;
+        if (!mandatory && AnyAvailable(work)) dependent.Allowed = work;
     }
 
     /// <summary>The colocations whose dependents' wishes count for rsc's scores: its own and, for the last member
