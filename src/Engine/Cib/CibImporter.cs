@@ -299,7 +299,9 @@ public static class CibImporter
                         break;
                 }
             }
-            primitives.Add(new Primitive(id, cls, (string?)e.Attribute("provider"), type, ReadSets(e, "instance_attributes"),
+            // Through the status's pool: a history then names its resource and agent with the very strings the
+            // definition holds, and the scheduler, which matches every history to its definition, compares references.
+            primitives.Add(new Primitive(statusStrings.Get(id), cls, Pooled(e, "provider"), statusStrings.Get(type), ReadSets(e, "instance_attributes"),
                 ReadSets(e, "meta_attributes"), [.. ops], (string?)e.Attribute("description")));
             return id;
         }
@@ -589,7 +591,8 @@ public static class CibImporter
             foreach (var c in config.Orders) { Check(c.Id, c.First, "first"); Check(c.Id, c.Then, "then"); }
         }
 
-        // Every resource has a history on every node: the same few names and digests, repeated per record.
+        // Every resource has a history on every node: the same few names and digests, repeated per record. Primitive
+        // ids and agents are pooled here too (see ReadPrimitive).
         private readonly StringPool statusStrings = new();
 
         private string? Pooled(XElement e, string attribute) => statusStrings.Get((string?)e.Attribute(attribute));

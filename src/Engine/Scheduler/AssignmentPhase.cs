@@ -75,13 +75,16 @@ internal static class AssignmentPhase
         if (p.Assigning) return null;
         p.Assigning = true;
 
-        foreach (var c in p.ThisWith)
+        // Indexed loops: a foreach through the read-only list interface boxes an enumerator, once per primitive.
+        for (var i = 0; i < p.ThisWith.Count; i++)
         {
+            var c = p.ThisWith[i];
             Assign(ws, c.Primary, null);
             ColocationScores.ApplyToDependent(p, c);
         }
-        foreach (var c in ColocationScores.WithThisForScores(p))
-            p.Allowed = ColocationScores.Merge(c.Dependent, p.Allowed, c.Score / (float)Scores.Inf, forward: false, rollback: true, onlyPositive: false) ?? p.Allowed;
+        var (own, group) = ColocationScores.WithThisForScores(p);
+        MergeDependents(p, own);
+        MergeDependents(p, group);
 
         if (p.NextRole == Role.Stopped)
             foreach (var n in p.Allowed.Keys.ToList()) p.Allowed[n] = -Scores.Inf;
@@ -103,6 +106,15 @@ internal static class AssignmentPhase
         }
         p.Assigning = false;
         return p.AssignedTo;
+    }
+
+    private static void MergeDependents(PrimitiveNode p, IReadOnlyList<Colocation> withThis)
+    {
+        for (var i = 0; i < withThis.Count; i++)
+        {
+            var c = withThis[i];
+            p.Allowed = ColocationScores.Merge(c.Dependent, p.Allowed, c.Score / (float)Scores.Inf, forward: false, rollback: true, onlyPositive: false) ?? p.Allowed;
+        }
     }
 
     private static void ChooseNode(PrimitiveNode p, NodeInfo? prefer)

@@ -100,8 +100,12 @@ internal static class ColocationScores
     private static void Match(ResourceNode dependent, int score, NodeInfo? primaryNode)
     {
         if (primaryNode is null && score < 0) return;
-        var work = new NodeScoreTable(dependent.Allowed);
-        // The copy has the same keys in the same order; iterating the original leaves the copy free to change.
+        // Mandatory colocations apply even when nothing is left, so they change the scores in place; advisory ones
+        // work on a copy to roll back to (a copy per group member, as every member follows the one before it
+        // mandatorily, would be one more table per primitive that lives until the run ends).
+        var mandatory = score >= Scores.Inf || score <= -Scores.Inf;
+        var work = mandatory ? dependent.Allowed : new NodeScoreTable(dependent.Allowed);
+        // Only scores change, never the keys: iterating them leaves the scores free to change.
         foreach (var n in dependent.Allowed.Keys)
         {
             if (primaryNode is not null && n == primaryNode)
@@ -113,15 +117,16 @@ internal static class ColocationScores
                 work[n] = -Scores.Inf;
             }
         }
-        // Mandatory colocations apply even when nothing is left; advisory ones roll back instead.
-        if (score >= Scores.Inf || score <= -Scores.Inf || AnyAvailable(work)) dependent.Allowed = work;
+        if (!mandatory && AnyAvailable(work)) dependent.Allowed = work;
     }
 
     /// <summary>The colocations whose dependents' wishes count for rsc's scores: its own and, for the last member
     /// of a group being placed, the group's (seed 5124: a dependent of the group pulls its first member through the
     /// members' chain of colocations).</summary>
-    public static IEnumerable<Colocation> WithThisForScores(ResourceNode rsc) =>
-        rsc is PrimitiveNode { Parent: GroupNode { ColocationsExpanded: true } g } && g.Members[^1] == rsc ? rsc.WithThis.Concat(g.WithThis) : rsc.WithThis;
+    public static (IReadOnlyList<Colocation> Own, IReadOnlyList<Colocation> Group) WithThisForScores(ResourceNode rsc) =>
+        rsc is PrimitiveNode { Parent: GroupNode { ColocationsExpanded: true } g } && g.Members[^1] == rsc
+            ? (rsc.WithThis, g.WithThis)
+            : (rsc.WithThis, Empty<Colocation>.List);
 
     public static bool AnyAvailable(NodeScoreTable nodes)
     {
@@ -135,18 +140,27 @@ internal static class ColocationScores
     /// rsc's preferences added at <paramref name="factor"/>, recursing through rsc's own colocations.
     /// Forward follows "this with" (for sorting), otherwise "with this" (dependents' wishes).
     /// </summary>
-    public static NodeScoreTable? Merge(ResourceNode rsc, NodeScoreTable? nodes, float factor, bool forward, bool rollback, bool onlyPositive, HashSet<ResourceNode>? visiting = null)
+    public static NodeScoreTable? Merge(ResourceNode rsc, NodeScoreTable? nodes, float factor, bool forward, bool rollback, bool onlyPositive)
     {
-        visiting ??= [];
-        if (!visiting.Add(rsc)) return nodes;
+        // A resource already being merged further up the chain ends the recursion (Pacemaker's merging flag: a flag
+        // on the resource rather than a set per call, as this runs for every colocated resource while placing).
+        if (rsc.Merging) return nodes;
+        rsc.Merging = true;
         try
         {
             if (rsc is GroupNode g && g.Members.Count > 0)
             {
-                var result = Merge(g.Members[0], nodes, factor, forward, rollback, onlyPositive, visiting);
+                var result = Merge(g.Members[0], nodes, factor, forward, rollback, onlyPositive);
                 if (!forward && !g.ColocationsExpanded)
-                    foreach (var c in g.WithThis)
-                        result = Merge(c.Dependent, result, factor * c.Score / Scores.Inf, forward, true, onlyPositive, visiting);
+                {
+                    // Indexed loops over the colocation lists here and below: a foreach through the read-only
+                    // interface boxes an enumerator per call.
+                    for (var i = 0; i < g.WithThis.Count; i++)
+                    {
+                        var c = g.WithThis[i];
+                        result = Merge(c.Dependent, result, factor * c.Score / Scores.Inf, forward, true, onlyPositive);
+                    }
+                }
                 return result;
             }
 
@@ -160,16 +174,12 @@ internal static class ColocationScores
 
             if (AnyAvailable(work))
             {
-                var list = forward ? rsc.ThisWith : WithThisForScores(rsc);
-                foreach (var c in list)
+                if (forward) work = MergeEach(rsc.ThisWith, work, factor, forward: true, onlyPositive);
+                else
                 {
-                    var other = forward ? c.Primary : c.Dependent;
-                    if (forward && c.Id == "group:internal_colocation") continue;
-                    // Pacemaker 2.1.5 scales a nested colocation by its own score and only the sign of the chain
-                    // so far: an anti-colocation with a group repels from every member's node (it does not
-                    // attract to the members' own preferences), and a dependent's dependent counts as much as
-                    // the dependent's own colocation (seed 5019: rsc3 with rsc1 with rsc2 adds 100, not 1).
-                    work = Merge(other, work, (factor < 0 ? -1 : 1) * (float)c.Score / Scores.Inf, forward, true, onlyPositive, visiting) ?? work;
+                    var (own, group) = WithThisForScores(rsc);
+                    work = MergeEach(own, work, factor, forward: false, onlyPositive);
+                    work = MergeEach(group, work, factor, forward: false, onlyPositive);
                 }
             }
 
@@ -178,8 +188,24 @@ internal static class ColocationScores
         }
         finally
         {
-            visiting.Remove(rsc);
+            rsc.Merging = false;
         }
+    }
+
+    private static NodeScoreTable MergeEach(IReadOnlyList<Colocation> colocations, NodeScoreTable work, float factor, bool forward, bool onlyPositive)
+    {
+        for (var i = 0; i < colocations.Count; i++)
+        {
+            var c = colocations[i];
+            var other = forward ? c.Primary : c.Dependent;
+            if (forward && c.Id == "group:internal_colocation") continue;
+            // Pacemaker 2.1.5 scales a nested colocation by its own score and only the sign of the chain
+            // so far: an anti-colocation with a group repels from every member's node (it does not
+            // attract to the members' own preferences), and a dependent's dependent counts as much as
+            // the dependent's own colocation (seed 5019: rsc3 with rsc1 with rsc2 adds 100, not 1).
+            work = Merge(other, work, (factor < 0 ? -1 : 1) * (float)c.Score / Scores.Inf, forward, true, onlyPositive) ?? work;
+        }
+        return work;
     }
 
     /// <param name="keys">work's keys in work's order (those of the dictionary it was copied from), so that work can

@@ -5,21 +5,25 @@ namespace HaApi.Engine.Scheduler;
 /// <summary>
 /// A resource's node scores (Pacemaker's allowed_nodes): nodes in the order they were added, each with a score; a
 /// node absent from the table may not run the resource. Used like a dictionary by node, but kept as two small arrays
-/// (keys in insertion order, and position + score by node index): every resource has one, colocations copy them
+/// (keys in insertion order, and scores by node index): every resource has one, colocations copy them
 /// several times per resource, and hash tables of 32 nodes made the garbage collector a large part of a run.
 /// Entries are never removed, so enumeration order is insertion order, as a dictionary's is without removals.
 /// </summary>
 internal sealed class NodeScoreTable : IEnumerable<KeyValuePair<NodeInfo, int>>
 {
-    // keys[0..count) in insertion order; byIndex[node.Index] = (position + 1, score), position 0 meaning absent.
+    // Marks a node absent from scores: no score arithmetic ever gives it (they saturate at ±INFINITY).
+    private const int Absent = int.MinValue;
+
+    // keys[0..count) in insertion order; scores[node.Index] is the node's score, or Absent. One int per node rather
+    // than a position and a score: every running resource's table gets its own copy of this array (stickiness).
     private NodeInfo[] keys;
-    private (int Position, int Score)[] byIndex;
+    private int[] scores;
     private int count;
 
     public NodeScoreTable(int capacity = 0)
     {
         keys = capacity == 0 ? [] : new NodeInfo[capacity];
-        byIndex = capacity == 0 ? [] : new (int, int)[capacity];
+        scores = capacity == 0 ? [] : NewScores(capacity);
     }
 
     // Copy on write: a copy shares the arrays until either table changes, each array separately (stickiness changes
@@ -33,16 +37,23 @@ internal sealed class NodeScoreTable : IEnumerable<KeyValuePair<NodeInfo, int>>
     public NodeScoreTable(NodeScoreTable other)
     {
         keys = other.keys;
-        byIndex = other.byIndex;
+        scores = other.scores;
         count = other.count;
         keysShared = other.keysShared = true;
         scoresShared = other.scoresShared = true;
     }
 
+    private static int[] NewScores(int length)
+    {
+        var array = new int[length];
+        Array.Fill(array, Absent);
+        return array;
+    }
+
     private void UnshareScores()
     {
         if (!scoresShared) return;
-        byIndex = ((int, int)[])byIndex.Clone();
+        scores = (int[])scores.Clone();
         scoresShared = false;
     }
 
@@ -64,22 +75,23 @@ internal sealed class NodeScoreTable : IEnumerable<KeyValuePair<NodeInfo, int>>
         get => TryGetValue(node, out var score) ? score : throw new KeyNotFoundException($"node {node.Name} has no score in this table");
         set
         {
+            ArgumentOutOfRangeException.ThrowIfEqual(value, Absent);
             if (!ContainsKey(node)) Add(node, value);
-            else if (byIndex[node.Index].Score != value)
+            else if (scores[node.Index] != value)
             {
                 UnshareScores();
-                byIndex[node.Index].Score = value;
+                scores[node.Index] = value;
             }
         }
     }
 
-    public bool ContainsKey(NodeInfo node) => node.Index < byIndex.Length && byIndex[node.Index].Position > 0;
+    public bool ContainsKey(NodeInfo node) => node.Index < scores.Length && scores[node.Index] != Absent;
 
     public bool TryGetValue(NodeInfo node, out int score)
     {
         if (ContainsKey(node))
         {
-            score = byIndex[node.Index].Score;
+            score = scores[node.Index];
             return true;
         }
         score = 0;
@@ -97,12 +109,18 @@ internal sealed class NodeScoreTable : IEnumerable<KeyValuePair<NodeInfo, int>>
 
     private void Add(NodeInfo node, int score)
     {
+        ArgumentOutOfRangeException.ThrowIfEqual(score, Absent);
         UnshareKeys();
         UnshareScores();
-        if (node.Index >= byIndex.Length) Array.Resize(ref byIndex, Math.Max(node.Index + 1, byIndex.Length * 2));
+        if (node.Index >= scores.Length)
+        {
+            var grown = NewScores(Math.Max(node.Index + 1, scores.Length * 2));
+            scores.CopyTo(grown, 0);
+            scores = grown;
+        }
         if (count == keys.Length) Array.Resize(ref keys, Math.Max(4, keys.Length * 2));
         keys[count++] = node;
-        byIndex[node.Index] = (count, score);
+        scores[node.Index] = score;
     }
 
     public Enumerator GetEnumerator() => new(this);
@@ -124,7 +142,7 @@ internal sealed class NodeScoreTable : IEnumerable<KeyValuePair<NodeInfo, int>>
         {
             if (next >= table.count) return false;
             var node = table.keys[next++];
-            Current = new(node, table.byIndex[node.Index].Score);
+            Current = new(node, table.scores[node.Index]);
             return true;
         }
 

@@ -17,7 +17,10 @@ internal static class NodeScoresPhase
         var initial = new NodeScoreTable(ws.SymmetricCluster ? ws.Nodes.Count : 0);
         if (ws.SymmetricCluster)
             foreach (var n in ws.Nodes) initial[n] = 0;
-        foreach (var rsc in ws.ById.Values.Concat(ws.Resources).Distinct()) rsc.Allowed = new NodeScoreTable(initial);
+        foreach (var rsc in ws.ById.Values) rsc.Allowed = new NodeScoreTable(initial);
+        // A top-level resource is registered by id too, unless another resource took its id (a broken CIB).
+        foreach (var rsc in ws.Resources)
+            if (ws.ById.GetValueOrDefault(rsc.Id) != rsc) rsc.Allowed = new NodeScoreTable(initial);
 
         foreach (var location in ws.Config.Locations)
         {
@@ -30,7 +33,7 @@ internal static class NodeScoresPhase
 
         foreach (var top in ws.Resources) ApplyStickiness(ws, top);
 
-        var primitives = ws.AllPrimitives().ToList();
+        var primitives = ws.AllPrimitives();
         foreach (var node in ws.Nodes)
         {
             // Most nodes hold no fail count at all: nothing to check against any resource's threshold.
@@ -39,8 +42,8 @@ internal static class NodeScoresPhase
                 CheckFailureThreshold(ws, p, node);
         }
 
-        foreach (var rsc in ws.ById.Values.ToList())
-            foreach (var node in rsc.Bans) BanEverywhereBelow(rsc, node);
+        foreach (var rsc in ws.ById.Values)
+            for (var i = 0; i < rsc.Bans.Count; i++) BanEverywhereBelow(rsc, rsc.Bans[i]);
     }
 
     /// <summary>The nodes a location constraint scores, with their scores (fixed node, or each rule that matches).</summary>

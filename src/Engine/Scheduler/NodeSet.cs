@@ -6,9 +6,10 @@ namespace HaApi.Engine.Scheduler;
 /// A set of the run's nodes, one bit per node index. Every primitive keeps such sets (where it was probed, where its
 /// state is known) and they are filled once per resource and node while the history is read: a hash set each cost
 /// hundreds of bytes per primitive and a hash per add, which made reading a large status memory-bound. Up to 64 nodes
-/// fit in one word.
+/// fit in one word. A struct held in its owner's field and reached by reference (see PrimitiveNode.ProbedOn), so a
+/// set is no object of its own; never copy one that may still change (a copy would share the words beyond 64).
 /// </summary>
-internal sealed class NodeSet
+internal struct NodeSet
 {
     private ulong low;
     private ulong[]? high;
@@ -35,7 +36,7 @@ internal sealed class NodeSet
         return true;
     }
 
-    public bool Contains(NodeInfo node)
+    public readonly bool Contains(NodeInfo node)
     {
         var bit = 1UL << (node.Index & 63);
         if (node.Index < 64) return (low & bit) != 0;
@@ -44,7 +45,9 @@ internal sealed class NodeSet
     }
 
     /// <summary>The members, in node index order; <paramref name="nodes"/> are the run's nodes (by index).</summary>
-    public IEnumerable<NodeInfo> In(IReadOnlyList<NodeInfo> nodes)
+    public readonly IEnumerable<NodeInfo> In(IReadOnlyList<NodeInfo> nodes) => Members(low, high, nodes);
+
+    private static IEnumerable<NodeInfo> Members(ulong low, ulong[]? high, IReadOnlyList<NodeInfo> nodes)
     {
         for (var w = 0; w <= (high?.Length ?? 0); w++)
         {

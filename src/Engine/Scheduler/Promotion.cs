@@ -153,12 +153,15 @@ internal static class Promotion
             if (instance.PromotionSortIndex < 0 || AssignedNode(instance) is not { } node) continue;
             clone.Allowed[node] = Scores.Add(instance.PromotionSortIndex, clone.Allowed.GetValueOrDefault(node));
         }
+        // The clone's own scores are what is merged into: the merges do not come back through the clone.
+        clone.Merging = true;
         foreach (var c in clone.ThisWith.Where(c => c.DependentRole == Role.Promoted))
             clone.Allowed = ColocationScores.Merge(c.Primary, clone.Allowed, c.Score / (float)Scores.Inf, forward: false,
-                rollback: c.Score < Scores.Inf, onlyPositive: false, visiting: [clone]) ?? clone.Allowed;
+                rollback: c.Score < Scores.Inf, onlyPositive: false) ?? clone.Allowed;
         foreach (var c in clone.WithThis.Where(c => c.PrimaryRole == Role.Promoted))
             clone.Allowed = ColocationScores.Merge(c.Dependent, clone.Allowed, c.Score / (float)Scores.Inf, forward: false,
-                rollback: true, onlyPositive: true, visiting: [clone]) ?? clone.Allowed;
+                rollback: true, onlyPositive: true) ?? clone.Allowed;
+        clone.Merging = false;
 
         foreach (var instance in clone.Instances)
         {

@@ -13,6 +13,7 @@ internal static class UnpackHistoryPhase
 
     public static void Run(WorkingSet ws)
     {
+        var lookups = new Lookup[ws.Input.Status.Nodes.Select(s => s.Resources.Length).DefaultIfEmpty(0).Max()];
         // Pacemaker reads online nodes first, then (when it can fence) the nodes it must fence.
         foreach (var pass in new[] { false, true })
         {
@@ -22,17 +23,37 @@ internal static class UnpackHistoryPhase
                 if (node is null) continue;
                 var eligible = pass ? !node.Online && node.Unclean && ws.StonithEnabled : node.Online;
                 if (!eligible) continue;
-                foreach (var history in state.Resources) Unpack(ws, node, history);
+                var digests = HistoryDigest.Of(state);
+                for (var i = 0; i < state.Resources.Length; i++)
+                {
+                    var history = state.Resources[i];
+                    Unpack(ws, node, history, digests[i], Exact(ws, ref lookups[i], history.ResourceId));
+                }
             }
         }
     }
 
-    private static void Unpack(WorkingSet ws, NodeInfo node, ResourceHistory history)
+    /// <summary>A resource id looked up in the index, and the index version it holds at.</summary>
+    private record struct Lookup(string? Id, ResourceNode? Resource, int Version);
+
+    /// <summary>
+    /// The resource registered under the history's id. Every node records its histories in much the same order, and
+    /// the status names a resource with one string everywhere: the lookup made for the same position on the node
+    /// before is reused when it was for that very string and the index has not changed since, which spares hashing
+    /// the id once per resource and node.
+    /// </summary>
+    private static ResourceNode? Exact(WorkingSet ws, ref Lookup last, string id)
+    {
+        if (ReferenceEquals(last.Id, id) && last.Version == ws.ByIdVersion) return last.Resource;
+        last = new Lookup(id, ws.ById.GetValueOrDefault(id), ws.ByIdVersion);
+        return last.Resource;
+    }
+
+    private static void Unpack(WorkingSet ws, NodeInfo node, ResourceHistory history, HistoryDigest digest, ResourceNode? exact)
     {
         // One lookup by id per entry (there is one entry per resource and node): nothing changes the index between
         // choosing the representative and the target.
-        var exact = ws.ById.GetValueOrDefault(history.ResourceId);
-        var outcome = Evaluate(ws, node, history, Representative(ws, history, exact));
+        var outcome = Evaluate(ws, node, history, Representative(ws, history, exact), digest);
         var target = FindTarget(ws, node, history, exact, outcome.Role > Role.Stopped);
         if (target is null) return;
         if (outcome.ClearFailCount) target.NoteFailCountExpired(node);
@@ -98,8 +119,15 @@ internal static class UnpackHistoryPhase
         exact as PrimitiveNode
         ?? ws.ById.GetValueOrDefault(BaseId(history.ResourceId) + ":0") as PrimitiveNode;
 
-    private static Outcome Evaluate(WorkingSet ws, NodeInfo node, ResourceHistory history, PrimitiveNode? representative)
+    private static Outcome Evaluate(WorkingSet ws, NodeInfo node, ResourceHistory history, PrimitiveNode? representative, HistoryDigest digest)
     {
+        // failure-timeout is the same for every entry.
+        var expires = representative is not null && FailureExpiry.Timeout(representative) > TimeSpan.Zero;
+        // Nearly every history records only successes: what it says then needs neither the configuration nor the
+        // time nor the node, and was worked out once for the status (see HistoryDigest).
+        if (digest.Successful && !expires)
+            return new Outcome(digest.Role, FailResponse.Ignore, 0, digest.LastStart, false, false, null);
+
         var clearFailCount = false;
         var expiredFailures = 0;
         var counted = 0;
@@ -108,26 +136,13 @@ internal static class UnpackHistoryPhase
         OperationRecord? lastStart = null;
         var onFail = FailResponse.Ignore;
         var bans = 0;
-        // failure-timeout is the same for every entry.
-        var expires = representative is not null && FailureExpiry.Timeout(representative) > TimeSpan.Zero;
 
-        // Pending operations (call id -1) sort last, as they are the newest.
-        // Histories are nearly always recorded in call order already: sorting only when needed keeps this loop,
-        // which runs once per resource and node, free of allocations (no closure, no boxed enumerator either).
-        var ops = InCallOrder(history.Operations) ? history.Operations : [.. history.Operations
-            .Select((op, i) => (op, i))
-            .OrderBy(x => SortKey(x.op))
-            .ThenBy(x => x.i)
-            .Select(x => x.op)];
-
-        foreach (var op in ops)
+        foreach (var op in InCallOrder(history.Operations))
         {
-            if (op.Operation == "notify") continue;
-            if (op.OpStatus == OperationRecord.StatusCancelled) continue;
+            if (Skipped(op)) continue;
             if (op.OpStatus == OperationRecord.StatusPending)
             {
-                if (op.Operation is "start" or "migrate_from" or "migrate_to") role = Max(role, Role.Started);
-                else if (op.Operation == "promote") role = Role.Promoted;
+                role = AfterPending(op, role);
                 continue;
             }
 
@@ -137,9 +152,8 @@ internal static class UnpackHistoryPhase
             else if (op.Operation is "start" or "stop" or "promote" or "demote" or "migrate_from") rescheduled?.Clear();
             var age = expires ? FailureExpiry.Age(ws, representative!, node, op) : OperationAge.Current;
             if (age == OperationAge.ExpiredWithFailCount) clearFailCount = true;
-            var expected = op.ExpectedRc ?? (op.IsProbe ? 7 : 0);
             var hardError = op.OpStatus is 5 or 6 or 7 || op.RcCode is 2 or 3 or 4 or 5 or 6;
-            if (op.IsProbe && (op.RcCode == 5 || op.OpStatus == 7))
+            if (AgentMissing(op))
             {
                 // Agent not installed on this node: it cannot be running here and can never run here.
                 bans++;
@@ -147,46 +161,10 @@ internal static class UnpackHistoryPhase
                 continue;
             }
 
-            // Old CIBs record results the agent returned as "error" status: the return code decides.
-            var evaluated = op.OpStatus is OperationRecord.StatusDone or 4;
-            var success = evaluated &&
-                          (op.RcCode == expected || (op.IsProbe && op.RcCode is 0 or 7 or 8) ||
-                           (op.IsRecurring && op.Operation == "monitor" && op.RcCode == 8 && expected == 0));
-            if (success)
+            if (Succeeded(op))
             {
-                var clears = true;
-                switch (op.Operation)
-                {
-                    case "start" or "migrate_from":
-                        role = Role.Started;
-                        lastStart = op;
-                        break;
-                    case "migrate_to":
-                        role = Max(role, Role.Started);
-                        clears = false;
-                        break;
-                    case "stop":
-                        role = Role.Stopped;
-                        break;
-                    case "promote":
-                        role = Role.Promoted;
-                        break;
-                    case "demote":
-                        role = Role.Unpromoted;
-                        break;
-                    case "monitor" when op.IsProbe:
-                        role = op.RcCode switch { 0 => Role.Started, 8 => Role.Promoted, _ => Role.Stopped };
-                        break;
-                    case "monitor":
-                        if (op.RcCode == 8) role = Role.Promoted;
-                        else if (op.RcCode == 7) role = Role.Stopped;
-                        else if (role < Role.Started) role = Role.Started;
-                        clears = false;
-                        break;
-                    default:
-                        clears = false;
-                        break;
-                }
+                role = AfterSuccess(op, role, out var clears, out var started);
+                if (started) lastStart = op;
                 if (clears && onFail is FailResponse.Restart or FailResponse.Ignore) onFail = FailResponse.Ignore;
                 counted++;
                 continue;
@@ -218,13 +196,74 @@ internal static class UnpackHistoryPhase
         return new Outcome(role, onFail, bans, lastStart, clearFailCount, NothingKnown: counted == 0 && expiredFailures > 0, rescheduled);
     }
 
+    /// <summary>Operations that say nothing about the resource's state.</summary>
+    internal static bool Skipped(OperationRecord op) => op.Operation == "notify" || op.OpStatus == OperationRecord.StatusCancelled;
+
+    /// <summary>A probe that found the agent not installed.</summary>
+    internal static bool AgentMissing(OperationRecord op) => op.IsProbe && (op.RcCode == 5 || op.OpStatus == 7);
+
+    /// <summary>A completed operation that returned what was expected of it.</summary>
+    internal static bool Succeeded(OperationRecord op)
+    {
+        var expected = op.ExpectedRc ?? (op.IsProbe ? 7 : 0);
+        // Old CIBs record results the agent returned as "error" status: the return code decides.
+        var evaluated = op.OpStatus is OperationRecord.StatusDone or 4;
+        return evaluated &&
+               (op.RcCode == expected || (op.IsProbe && op.RcCode is 0 or 7 or 8) ||
+                (op.IsRecurring && op.Operation == "monitor" && op.RcCode == 8 && expected == 0));
+    }
+
+    /// <summary>The role after an operation still in flight: a start or promote counts as done.</summary>
+    internal static Role AfterPending(OperationRecord op, Role role)
+    {
+        if (op.Operation is "start" or "migrate_from" or "migrate_to") return Max(role, Role.Started);
+        return op.Operation == "promote" ? Role.Promoted : role;
+    }
+
+    /// <summary>The role after a successful operation; whether it clears earlier failures, and whether it is a start
+    /// that made the resource active.</summary>
+    internal static Role AfterSuccess(OperationRecord op, Role role, out bool clears, out bool started)
+    {
+        clears = true;
+        started = false;
+        switch (op.Operation)
+        {
+            case "start" or "migrate_from":
+                started = true;
+                return Role.Started;
+            case "migrate_to":
+                clears = false;
+                return Max(role, Role.Started);
+            case "stop":
+                return Role.Stopped;
+            case "promote":
+                return Role.Promoted;
+            case "demote":
+                return Role.Unpromoted;
+            case "monitor" when op.IsProbe:
+                return op.RcCode switch { 0 => Role.Started, 8 => Role.Promoted, _ => Role.Stopped };
+            case "monitor":
+                clears = false;
+                if (op.RcCode == 8) return Role.Promoted;
+                if (op.RcCode == 7) return Role.Stopped;
+                return role < Role.Started ? Role.Started : role;
+            default:
+                clears = false;
+                return role;
+        }
+    }
+
     private static int SortKey(OperationRecord op) => op.CallId < 0 ? int.MaxValue : op.CallId;
 
-    private static bool InCallOrder(System.Collections.Immutable.ImmutableArray<OperationRecord> ops)
+    /// <summary>The operations in call order; pending operations (call id -1) sort last, as they are the newest.
+    /// Histories are nearly always recorded in that order already: sorting only when needed keeps the loops over
+    /// them, which run once per resource and node, free of allocations.</summary>
+    internal static System.Collections.Immutable.ImmutableArray<OperationRecord> InCallOrder(System.Collections.Immutable.ImmutableArray<OperationRecord> ops)
     {
         for (var i = 1; i < ops.Length; i++)
-            if (SortKey(ops[i - 1]) > SortKey(ops[i])) return false;
-        return true;
+            if (SortKey(ops[i - 1]) > SortKey(ops[i]))
+                return [.. ops.Select((op, index) => (op, index)).OrderBy(x => SortKey(x.op)).ThenBy(x => x.index).Select(x => x.op)];
+        return ops;
     }
 
     private static bool AgentChanged(Primitive definition, ResourceHistory history) =>
@@ -314,7 +353,7 @@ internal static class UnpackHistoryPhase
         // stop-orphan-resources=false leaves resources that are no longer configured alone.
         var orphan = new PrimitiveNode(history.ResourceId, null, definition) { Orphan = true, Managed = ws.Config.Properties.StopOrphanResources };
         orphan.NextRole = Role.Stopped;
-        ws.ById[orphan.Id] = orphan;
+        ws.Register(orphan);
         ws.Resources.Add(orphan);
         return orphan;
     }

@@ -12,13 +12,9 @@ internal static class UnpackResourcesPhase
 {
     public static void Run(WorkingSet ws)
     {
-        var config = ws.Config;
-        var inGroup = config.Groups.SelectMany(g => g.Members).ToHashSet(StringComparer.Ordinal);
-        var inClone = config.Clones.Select(c => c.Child).ToHashSet(StringComparer.Ordinal);
-
         // Top-level resources in configuration order: the model keeps kinds in separate lists, so recover the
         // CIB order from the order ids were declared (primitives, groups and clones interleave in a CIB).
-        foreach (var id in TopLevelOrder(config, inGroup, inClone))
+        foreach (var id in TopLevelOrder(ws.Config))
         {
             ResourceNode? node = null;
             if (ws.FindPrimitive(id) is { } p) node = BuildPrimitive(ws, p, id, null);
@@ -29,9 +25,11 @@ internal static class UnpackResourcesPhase
         AddColocations(ws);
     }
 
-    private static IEnumerable<string> TopLevelOrder(ClusterConfig config, HashSet<string> inGroup, HashSet<string> inClone)
+    private static IEnumerable<string> TopLevelOrder(ClusterConfig config)
     {
         if (config.ResourceOrder is { IsDefaultOrEmpty: false } order) return order;
+        var inGroup = config.Groups.SelectMany(g => g.Members).ToHashSet(StringComparer.Ordinal);
+        var inClone = config.Clones.Select(c => c.Child).ToHashSet(StringComparer.Ordinal);
         return config.Primitives.Select(p => p.Id).Where(id => !inGroup.Contains(id) && !inClone.Contains(id))
             .Concat(config.Groups.Select(g => g.Id).Where(id => !inClone.Contains(id)))
             .Concat(config.Clones.Select(c => c.Id));
@@ -147,7 +145,7 @@ internal static class UnpackResourcesPhase
     private static int IntMeta(ResourceNode node, string name, int fallback) =>
         node.Meta.TryGetValue(name, out var v) && int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : fallback;
 
-    private static void Register(WorkingSet ws, ResourceNode node) => ws.ById[node.Id] = node;
+    private static void Register(WorkingSet ws, ResourceNode node) => ws.Register(node);
 
     private static void AddColocations(WorkingSet ws)
     {

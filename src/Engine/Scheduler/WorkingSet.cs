@@ -95,6 +95,8 @@ internal abstract class ResourceNode(string id, ResourceNode? parent)
     public NodeScoreTable Allowed { get; set; } = new();
     public bool Provisional { get; set; } = true;
     public bool Assigning { get; set; }
+    /// <summary>Set while colocation scores are merged through this resource: a colocation cycle ends there.</summary>
+    public bool Merging { get; set; }
     public int Priority { get; set; }
     public int Stickiness { get; set; }
     public bool Managed { get; set; } = true;
@@ -114,9 +116,10 @@ internal abstract class ResourceNode(string id, ResourceNode? parent)
     public IReadOnlyList<Colocation> ThisWith => thisWith ?? Empty<Colocation>.List;
     public IReadOnlyList<Colocation> WithThis => withThis ?? Empty<Colocation>.List;
 
-    public void AddBan(NodeInfo node) => (bans ??= []).Add(node);
-    public void InsertThisWith(int index, Colocation c) => (thisWith ??= []).Insert(index, c);
-    public void InsertWithThis(int index, Colocation c) => (withThis ??= []).Insert(index, c);
+    // Room for one entry at first: a group member has one colocation each way (with the member before and after it).
+    public void AddBan(NodeInfo node) => (bans ??= new(1)).Add(node);
+    public void InsertThisWith(int index, Colocation c) => (thisWith ??= new(1)).Insert(index, c);
+    public void InsertWithThis(int index, Colocation c) => (withThis ??= new(1)).Insert(index, c);
     /// <summary>The resource's actions, oldest first. Chained through the actions themselves: a list per resource was
     /// two more objects per resource, alive for the whole run, for every garbage collection to copy.</summary>
     public ResourceActions Actions => new(firstAction);
@@ -138,8 +141,9 @@ internal abstract class ResourceNode(string id, ResourceNode? parent)
 
     public abstract IEnumerable<ResourceNode> Children { get; }
 
-    public IEnumerable<PrimitiveNode> Primitives() =>
-        this is PrimitiveNode p ? [p] : Children.SelectMany(c => c.Primitives());
+    /// <summary>The primitives under this resource (itself for a primitive), in order. A group's are its member
+    /// list itself: asked for once per group in several phases, so nothing is built for it.</summary>
+    public abstract IReadOnlyList<PrimitiveNode> Primitives();
 
     public ResourceNode Top => Parent?.Top ?? this;
 
@@ -168,19 +172,24 @@ internal sealed class PrimitiveNode(string id, ResourceNode? parent, Primitive d
     public bool Orphan { get; set; }
     public bool Blocked { get; set; }
     public NodeInfo? AssignedTo { get; set; }
-    public NodeSet ProbedOn { get; } = new();
+    /// <summary>Nodes where the resource's state is known (for an anonymous clone, any instance's).</summary>
+    public ref NodeSet ProbedOn => ref probedOn;
     /// <summary>Nodes with history for this very instance (ProbedOn is shared by all instances of an anonymous
     /// clone): promotion scores count only where the instance's state is known.</summary>
-    public NodeSet KnownOn { get; } = new();
-    /// <summary>The start (or migration) that made the resource active on each node: its digest tells whether
-    /// the definition changed since.</summary>
-    public IReadOnlyDictionary<NodeInfo, OperationRecord> LastStart => lastStart ?? Empty<NodeInfo, OperationRecord>.Dictionary;
+    public ref NodeSet KnownOn => ref knownOn;
 
-    public void SetLastStart(NodeInfo node, OperationRecord start) => (lastStart ??= [])[node] = start;
+    // Fields, reached by reference: a set per primitive and node kind as objects of their own were 20,000 objects
+    // in a 10,000-primitive run that every garbage collection during it copies.
+    private NodeSet probedOn;
+    private NodeSet knownOn;
+    /// <summary>The start (or migration) that made the resource active on each node (TryGetValue): its digest tells
+    /// whether the definition changed since.</summary>
+    public ref readonly ActiveRecords LastStart => ref active;
+
+    public void SetLastStart(NodeInfo node, OperationRecord start) => active.SetStart(node, start);
 
     // Created on first use, like the sets below: most resources never need them, and each empty collection is an
     // object that every garbage collection during the run copies.
-    private Dictionary<NodeInfo, OperationRecord>? lastStart;
     private HashSet<NodeInfo>? agentChangedOn;
     private HashSet<NodeInfo>? failCountExpiredOn;
     private HashSet<(NodeInfo Node, TimeSpan Interval)>? rescheduledMonitors;
@@ -188,26 +197,18 @@ internal sealed class PrimitiveNode(string id, ResourceNode? parent, Primitive d
     // The history that showed the resource active on each node, kept as it is read: the actions phase looks the
     // history up for every active resource, and indexing every node's whole history for that cost a dictionary
     // entry per resource and node.
-    private List<(NodeInfo Node, ResourceHistory History)>? activeHistories;
+    private ActiveRecords active;
 
     /// <summary>Notes the history (under this resource's own history id) that shows it active on the node.</summary>
     public void NoteActiveHistory(NodeInfo node, ResourceHistory history)
     {
-        if (history.ResourceId != HistoryId || HistoryOnRecord(node) is not null) return;
-        (activeHistories ??= new(1)).Add((node, history));
+        if (history.ResourceId == HistoryId) active.NoteHistory(node, history);
     }
 
     /// <summary>The node's history of this resource (by its history id), as <see cref="NodeInfo.History"/> finds it:
     /// a node records one history per id, so the one noted while unpacking is that one.</summary>
-    public ResourceHistory? HistoryOn(NodeInfo node) => HistoryOnRecord(node) ?? node.History(HistoryId);
+    public ResourceHistory? HistoryOn(NodeInfo node) => active.History(node) ?? node.History(HistoryId);
 
-    private ResourceHistory? HistoryOnRecord(NodeInfo node)
-    {
-        if (activeHistories is null) return null;
-        foreach (var (n, h) in activeHistories)
-            if (n == node) return h;
-        return null;
-    }
     /// <summary>Parameters changed in a way the agent can reload without a restart.</summary>
     public bool Reload { get; set; }
     /// <summary>Nodes whose history was recorded for a different agent: their fail counts are cleared.</summary>
@@ -228,8 +229,20 @@ internal sealed class PrimitiveNode(string id, ResourceNode? parent, Primitive d
     /// the meta attributes and operations it depends on do not change once the resource tree is built.</summary>
     public TimeSpan? FailureTimeout { get; set; }
     public override IEnumerable<ResourceNode> Children => [];
+
+    private PrimitiveNode[]? self;
+
+    public override IReadOnlyList<PrimitiveNode> Primitives() => self ??= [this];
     /// <summary>Where the resource runs; a node about to be fenced counts only if there is no other.</summary>
-    public override NodeInfo? CurrentNode => RunningOn.FirstOrDefault(n => !n.Unclean) ?? RunningOn.FirstOrDefault();
+    public override NodeInfo? CurrentNode
+    {
+        get
+        {
+            foreach (var n in RunningOn)
+                if (!n.Unclean) return n;
+            return RunningOn.Count > 0 ? RunningOn[0] : null;
+        }
+    }
     public override bool IsActive => RunningOn.Count > 0;
 }
 
@@ -238,7 +251,16 @@ internal sealed class GroupNode(string id, ResourceNode? parent) : ResourceNode(
     public override ResourceVariant Variant => ResourceVariant.Group;
     public List<PrimitiveNode> Members { get; } = [];
     public override IEnumerable<ResourceNode> Children => Members;
-    public override NodeInfo? CurrentNode => Members.Select(m => m.CurrentNode).FirstOrDefault(n => n is not null);
+    public override IReadOnlyList<PrimitiveNode> Primitives() => Members;
+    public override NodeInfo? CurrentNode
+    {
+        get
+        {
+            foreach (var m in Members)
+                if (m.CurrentNode is { } n) return n;
+            return null;
+        }
+    }
     public override bool IsActive => Members.Any(m => m.IsActive);
     /// <summary>Set once the group is being placed: from then on Pacemaker counts "X with the group" as "X with
     /// the last member" (its expansion of group colocations), so the members' scores take X's wishes in.</summary>
@@ -258,6 +280,13 @@ internal sealed class CloneNode(string id, ResourceNode? parent) : ResourceNode(
     public int PromotedMax { get; set; } = 1;
     public int PromotedNodeMax { get; set; } = 1;
     public override IEnumerable<ResourceNode> Children => Instances;
+
+    public override IReadOnlyList<PrimitiveNode> Primitives()
+    {
+        var all = new List<PrimitiveNode>(Instances.Count);
+        foreach (var instance in Instances) all.AddRange(instance.Primitives());
+        return all;
+    }
     public override NodeInfo? CurrentNode => Instances.Select(i => i.CurrentNode).FirstOrDefault(n => n is not null);
     public override bool IsActive => Instances.Any(i => i.IsActive);
 }
@@ -364,28 +393,14 @@ internal sealed class WorkingSet(SchedulerInput input)
         if (at > Input.Now && (StableUntil is null || at < StableUntil)) StableUntil = at;
     }
 
-    // ClusterConfig's Find* scan their lists; a run looks definitions up once per history entry (resources x
-    // nodes), which made large clusters quadratic. The input never changes during a run, so index it once.
-    private Dictionary<string, Primitive>? primitiveIndex;
-    private Dictionary<string, Group>? groupIndex;
-    private Dictionary<string, Clone>? cloneIndex;
+    private ConfigIndex? configIndex;
+    private ConfigIndex ConfigIndex => configIndex ??= ConfigIndex.Of(Config);
 
-    public Primitive? FindPrimitive(string id) =>
-        (primitiveIndex ??= Index(Config.Primitives, p => p.Id)).GetValueOrDefault(id);
+    public Primitive? FindPrimitive(string id) => ConfigIndex.FindPrimitive(id);
 
-    public Group? FindGroup(string id) =>
-        (groupIndex ??= Index(Config.Groups, g => g.Id)).GetValueOrDefault(id);
+    public Group? FindGroup(string id) => ConfigIndex.FindGroup(id);
 
-    public Clone? FindClone(string id) =>
-        (cloneIndex ??= Index(Config.Clones, c => c.Id)).GetValueOrDefault(id);
-
-    /// <summary>First definition wins, as the linear Find* it replaces did.</summary>
-    private static Dictionary<string, T> Index<T>(IEnumerable<T> items, Func<T, string> id)
-    {
-        var index = new Dictionary<string, T>(StringComparer.Ordinal);
-        foreach (var item in items) index.TryAdd(id(item), item);
-        return index;
-    }
+    public Clone? FindClone(string id) => ConfigIndex.FindClone(id);
 
     private Dictionary<string, string>? defaultMeta;
 
@@ -408,7 +423,18 @@ internal sealed class WorkingSet(SchedulerInput input)
 
     public List<NodeInfo> Nodes { get; } = [];
     public List<ResourceNode> Resources { get; } = [];
-    public Dictionary<string, ResourceNode> ById { get; } = new(StringComparer.Ordinal);
+    // Sized for the configured resources (clone instances and orphans may still add a few).
+    public Dictionary<string, ResourceNode> ById { get; } = new(ConfigIndex.Of(input.Config).ResourceCount, StringComparer.Ordinal);
+
+    /// <summary>Changes whenever <see cref="ById"/> does: a lookup remembered at one version still holds at it.</summary>
+    public int ByIdVersion { get; private set; }
+
+    /// <summary>Indexes a resource by its id (the last one registered under an id wins).</summary>
+    public void Register(ResourceNode rsc)
+    {
+        ById[rsc.Id] = rsc;
+        ByIdVersion++;
+    }
     public List<ActionNode> Actions { get; } = [];
     public List<OrderEdge> Orderings { get; } = [];
     public bool StonithEnabled { get; set; }
@@ -423,7 +449,7 @@ internal sealed class WorkingSet(SchedulerInput input)
 
     /// <summary>Every primitive (group members and clone instances included), in resource order. Several phases walk
     /// them all; collected in one list, without an iterator per group and per primitive.</summary>
-    public IEnumerable<PrimitiveNode> AllPrimitives()
+    public List<PrimitiveNode> AllPrimitives()
     {
         var all = new List<PrimitiveNode>(ById.Count);
         foreach (var r in Resources) CollectPrimitives(r, all);
