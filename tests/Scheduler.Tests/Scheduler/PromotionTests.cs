@@ -77,6 +77,18 @@ public sealed class PromotionTests
     }
 
     [Fact]
+    public void Of_two_equally_scored_promoted_instances_the_one_that_keeps_its_node_stays_promoted()
+    {
+        // Two instances are promoted but promoted-max is 1; the one on the standby node must move, and with equal
+        // promotion scores the tie goes to the instance whose current node is still allowed (seed 5071).
+        var xml = Document(Promotable(), nodes: "node1 node2 node3", status:
+            Member("node1", Score("10"), History("st", "Stateful", Op("st", "monitor", 0, 7, 7))) +
+            Member("node2", [("master-st", "100"), ("standby", "on")], Promoted()) +
+            Member("node3", Score("10"), Promoted()));
+        Assert.Equal(["* Move st:0 ( Promoted node2 -> Unpromoted node1 )"], Summary(xml));
+    }
+
+    [Fact]
     public void A_promoted_role_location_outweighs_a_lower_promotion_score()
     {
         var xml = TwoNodes(Promotable(), Member("node1", Score("10"), Unpromoted()), Member("node2", Score("5"), Unpromoted()),
