@@ -34,6 +34,7 @@ internal static class MigrationPhase
     /// <summary>After propagation: a migration whose start became unrunnable cannot run either.</summary>
     public static void Settle(WorkingSet ws)
     {
+        var settled = new HashSet<PrimitiveNode>();
         foreach (var p in ws.AllPrimitives().Where(p => p.MigrationSource is not null))
         {
             var start = p.FindAction("start", p.AssignedTo);
@@ -41,6 +42,11 @@ internal static class MigrationPhase
             if (start is { Runnable: true } && stop is not { Runnable: false }) continue;
             foreach (var a in MigrationActions(p)) a.Runnable = false;
             if (start is not null) start.Pseudo = false;
+            settled.Add(p);
+            // The previous group member's stop no longer migrates either, and Pacemaker names it as the reason this
+            // member's stop cannot migrate (seed 7009).
+            if (p.Parent is GroupNode g && g.Members.IndexOf(p) is > 0 and var index && g.Members[index - 1] is PrimitiveNode previous && settled.Contains(previous))
+                stop?.SetReason($"unrunnable {previous.Id} stop", overwrite: true);
         }
     }
 

@@ -84,6 +84,29 @@ public sealed class MigrationInterleaveCancelTests
         Assert.Equal(["* Migrate g1 ( node1 -> node2 )", "* Migrate g2 ( node1 -> node2 )", "* Move vm ( node1 -> node2 )"], Summary(xml));
     }
 
+    private static string GroupBehindStoppedResource(string members) =>
+        Document($"<group id=\"grp\">{members}</group>" + Dummy("rsc1", Pair("target-role", "Stopped")),
+            constraints: """<rsc_location id="grp-2" rsc="grp" node="node2" score="100"/><rsc_order id="rsc1-then-grp" first="rsc1" then="grp" kind="Mandatory"/>""",
+            nodes: "node1 node2",
+            status: Online("node1", [.. Running("g1", 1), .. Running("g2", 3), .. Running("g3", 5), ("rsc1", "monitor", 7, 7)])
+                    + Online("node2", ("g1", "monitor", 7, 8), ("g2", "monitor", 7, 9), ("g3", "monitor", 7, 10), ("rsc1", "monitor", 7, 11)));
+
+    [Fact]
+    public void Group_members_whose_migrations_cannot_start_stop_each_for_the_previous_members_stop()
+    {
+        // Each member's stop stops migrating because the previous member's does (seed 7009).
+        var xml = GroupBehindStoppedResource(Migratable("g1") + Migratable("g2") + Migratable("g3"));
+        Assert.Equal(["* Stop g1 ( node1 ) due to unrunnable rsc1 start", "* Stop g2 ( node1 ) due to unrunnable g1 stop", "* Stop g3 ( node1 ) due to unrunnable g2 stop"], Summary(xml));
+    }
+
+    [Fact]
+    public void Member_after_a_migration_that_cannot_start_reports_that_members_start()
+    {
+        // g1's start stops being a pseudo action, which updates g2's start from it before the group does (seed 7216).
+        var xml = GroupBehindStoppedResource(Migratable("g1") + Migratable("g2", allowMigrate: false) + Migratable("g3", allowMigrate: false));
+        Assert.Equal(["* Stop g1 ( node1 ) due to unrunnable rsc1 start", "* Stop g2 ( node1 ) due to unrunnable g1 start", "* Stop g3 ( node1 ) due to unrunnable g2 start"], Summary(xml));
+    }
+
     [Fact]
     public void Dependent_of_a_migrating_resource_keeps_running()
     {
