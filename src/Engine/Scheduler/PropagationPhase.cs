@@ -207,7 +207,8 @@ internal static class PropagationPhase
             foreach (var c in primary.WithThis)
             {
                 if (c.Score < Scores.Inf || c.Id == "group:internal_colocation") continue;
-                var dependentStart = c.Dependent.Primitives().FirstOrDefault()?.FindAction("start", null);
+                // "Promoted with X" only keeps the dependent from being promoted; its instances still start (seed 8085).
+                var dependentStart = c.Dependent.Primitives().FirstOrDefault()?.FindAction(c.DependentRole == Model.Role.Promoted ? "promote" : "start", null);
                 if (dependentStart is null || !dependentStart.Runnable) continue;
                 dependentStart.Runnable = false;
                 dependentStart.SetReason($"colocation with {primary.Id}", overwrite: true);

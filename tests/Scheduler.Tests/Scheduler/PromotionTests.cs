@@ -130,4 +130,16 @@ public sealed class PromotionTests
         Assert.Equal(("st:0", "node1", TimeSpan.FromSeconds(10)), (monitor.Resource, monitor.Node, monitor.Interval));
         Assert.Contains(transition.Orderings, o => o.First == promote.Id && transition.Actions.Any(a => a.Id == o.Then && a.Task == "promoted"));
     }
+
+    [Fact]
+    public void Promoted_role_colocated_with_a_stopped_clones_promoted_role_still_starts_its_instances()
+    {
+        // "ms2 promoted with ms promoted" only keeps ms2 from being promoted while ms cannot run: its instances
+        // still start (seed 8085).
+        var xml = Document(Promotable("""<nvpair id="ms-tr" name="target-role" value="Stopped"/>""") +
+            Promotable().Replace("\"ms", "\"ms2", StringComparison.Ordinal).Replace("\"st", "\"st2", StringComparison.Ordinal),
+            constraints: """<rsc_colocation id="c" rsc="ms2" rsc-role="Promoted" with-rsc="ms" with-rsc-role="Promoted" score="INFINITY"/>""",
+            nodes: "node1 node2", status: Member("node1", [("master-st2", "10")]) + Member("node2", []));
+        Assert.Equal(["* Start st2:0 ( node1 )", "* Start st2:1 ( node2 )"], Summary(xml));
+    }
 }
