@@ -204,7 +204,7 @@ internal static class AssignmentPhase
         var instances = clone.Instances.Order(new InstanceOrder(clone)).ToList();
         DistributeInstances(ws, clone, instances);
         // Roles are chosen as part of placing the clone: resources placed after it follow its promoted instances.
-        if (clone.Promotable) Promotion.SetInstanceRoles(ws, clone);
+        if (clone.Promotable) Promotion.SetInstanceRoles(ws, clone, instances);
 
         clone.Assigning = false;
         clone.Provisional = false;

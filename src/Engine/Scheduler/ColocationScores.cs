@@ -37,16 +37,19 @@ internal static class ColocationScores
             case CloneNode clone when c.Dependent is CloneNode { Interleave: true } owner && owner != clone && c.DependentRole is null && c.PrimaryRole is null:
                 WithInterleavedPeer(dependent, owner, clone, c);
                 return;
-            case CloneNode clone:
+            case CloneNode clone when c.Score >= Scores.Inf:
                 var nodes = clone.Primitives().Where(p => !p.Blocked).Select(p => p.AssignedTo).OfType<NodeInfo>().Distinct().ToList();
-                if (c.Score >= Scores.Inf)
+                foreach (var n in dependent.Allowed.Keys.ToList())
+                    if (!nodes.Contains(n)) dependent.Allowed[n] = -Scores.Inf;
+                return;
+            case CloneNode clone:
+                // Instance by instance, as Pacemaker does: one placed nowhere takes its score off every node (rolled
+                // back if that leaves no node), so spare instances make the clone's nodes less attractive (seed 7207).
+                foreach (var instance in clone.Instances)
                 {
-                    foreach (var n in dependent.Allowed.Keys.ToList())
-                        if (!nodes.Contains(n)) dependent.Allowed[n] = -Scores.Inf;
-                }
-                else
-                {
-                    foreach (var n in nodes) Match(dependent, c.Score, n);
+                    if (instance.Primitives().Any(p => p.Orphan || p.Blocked)) continue;
+                    if (Promotion.AssignedNode(instance) is { } node) Match(dependent, c.Score, node);
+                    else if (c.Score > 0) Subtract(dependent, c.Score);
                 }
                 return;
             case PrimitiveNode p:
@@ -118,6 +121,13 @@ internal static class ColocationScores
             }
         }
         if (!mandatory && AnyAvailable(work)) dependent.Allowed = work;
+    }
+
+    private static void Subtract(ResourceNode dependent, int score)
+    {
+        var work = new NodeScoreTable(dependent.Allowed);
+        foreach (var n in dependent.Allowed.Keys) work[n] = Scores.Add(-score, work[n]);
+        if (AnyAvailable(work)) dependent.Allowed = work;
     }
 
     /// <summary>The colocations whose dependents' wishes count for rsc's scores: its own and, for the last member

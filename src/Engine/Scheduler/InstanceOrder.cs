@@ -4,9 +4,10 @@ namespace HaApi.Engine.Scheduler;
 /// The order in which a clone's instances are placed (Pacemaker's instance comparison): an instance active on fewer
 /// nodes first; one active on a node it may no longer use after the others; higher priority first; active before
 /// inactive; on a node that can run resources and that the clone may use; healthy before failed; on the node the
-/// clone's colocations prefer; then by id.
+/// clone's colocations prefer; then by id. Promotion ranks ties the same way, but by promotion priority (Pacemaker
+/// overwrites an instance's priority with it before sorting), hence the optional priority.
 /// </summary>
-internal sealed class InstanceOrder(CloneNode clone) : IComparer<ResourceNode>
+internal sealed class InstanceOrder(CloneNode clone, Func<ResourceNode, int>? priority = null) : IComparer<ResourceNode>
 {
     public int Compare(ResourceNode? a, ResourceNode? b)
     {
@@ -22,7 +23,9 @@ internal sealed class InstanceOrder(CloneNode clone) : IComparer<ResourceNode>
         var allowedB = IsAllowed(b, ref nodeB);
         if (allowedA != allowedB) return allowedA ? -1 : 1;
 
-        if (a.Priority != b.Priority) return b.Priority.CompareTo(a.Priority);
+        var priorityA = priority?.Invoke(a) ?? a.Priority;
+        var priorityB = priority?.Invoke(b) ?? b.Priority;
+        if (priorityA != priorityB) return priorityB.CompareTo(priorityA);
 
         if (nodeA is null || nodeB is null) return nodeA is null ? (nodeB is null ? 0 : 1) : -1;
 

@@ -55,6 +55,7 @@ internal static class MigrationPhase
     /// <summary>After propagation: a migration whose start became unrunnable cannot run either.</summary>
     public static void Settle(WorkingSet ws)
     {
+        var settled = new HashSet<PrimitiveNode>();
         foreach (var p in ws.AllPrimitives().Where(p => p.MigrationSource is not null))
         {
             var start = p.FindAction("start", p.AssignedTo);
@@ -62,6 +63,11 @@ internal static class MigrationPhase
             if (start is { Runnable: true } && stop is not { Runnable: false }) continue;
             foreach (var a in MigrationActions(p)) a.Runnable = false;
             if (start is not null) start.Pseudo = false;
+            settled.Add(p);
+            // The previous group member's stop no longer migrates either, and Pacemaker names it as the reason this
+            // member's stop cannot migrate (seed 7009).
+            if (p.Parent is GroupNode g && g.Members.IndexOf(p) is > 0 and var index && g.Members[index - 1] is PrimitiveNode previous && settled.Contains(previous))
+                stop?.SetReason($"unrunnable {previous.Id} stop", overwrite: true);
         }
     }
 
@@ -71,13 +77,13 @@ internal static class MigrationPhase
     private static ResourceNode? RestartingPrerequisite(WorkingSet ws, PrimitiveNode p)
     {
         if (p.Parent is GroupNode g && g.Members.IndexOf(p) is > 0 and var index && Restarts(g.Members[index - 1])) return g.Members[index - 1];
-        var asThen = new List<string> { p.Id };
-        if (p.Parent is GroupNode group && group.Members[0] == p) asThen.Add(group.Id);
+        // Only R's own orders count: "X then R's group" stops the group's pseudo stop before X, not R's stop, so R
+        // still migrates (seed 6009).
         foreach (var c in ws.Config.Orders)
         {
             if (c.Kind != OrderKind.Mandatory || !c.Symmetrical || c.FirstAction != ResourceAction.Start || c.ThenAction != ResourceAction.Start) continue;
-            if (!asThen.Contains(c.Then) || !ws.ById.TryGetValue(c.First, out var first)) continue;
-            if (first is not CloneNode && Restarts(first)) return first;
+            if (c.Then != p.Id || !ws.ById.TryGetValue(c.First, out var first)) continue;
+            if (first is GroupNode ? Stops(first) : first is not CloneNode && Restarts(first)) return first;
         }
         return null;
     }
@@ -87,6 +93,10 @@ internal static class MigrationPhase
     private static bool Restarts(ResourceNode rsc) =>
         rsc.Primitives().Any(m => m.MigrationSource is null && m.AssignedTo is not null
                                   && m.Actions.Any(a => a.Task == "stop" && !a.Optional) && m.Actions.Any(a => a.Task == "start" && !a.Optional));
+
+    /// <summary>A group's stop is a pseudo action that never migrates: once any member stops (even by migrating),
+    /// a resource that must stop before the group cannot migrate (seed 5196).</summary>
+    private static bool Stops(ResourceNode rsc) => rsc.Primitives().Any(m => m.Actions.Any(a => a.Task == "stop" && !a.Optional));
 
     private static void Abandon(PrimitiveNode p, ResourceNode blocker)
     {

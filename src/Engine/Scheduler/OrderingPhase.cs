@@ -224,6 +224,9 @@ internal static class OrderingPhase
                         if (a.Task == task && a.Interval == TimeSpan.Zero) found.Add(a);
                     if (found.Count > 0) return found;
                     if (task is "stop" or "demote" && !p.IsActive) return found;
+                    // Pacemaker creates a missing action only for the "first" of a constraint; a "then" that does not
+                    // exist (yet) is ignored, so an earlier order cannot make it required (seed 6012).
+                    if (byConstraint && !asFirst) return found;
                     var created = ws.NewAction(p, task, null, optional: true);
                     created.Runnable = false;
                     // Pacemaker applies constraint orderings before the resources' own ones, so its own "stop before

@@ -33,14 +33,15 @@ internal static class Promotion
         }
     }
 
-    /// <summary>After placement: set every instance's next role (Promoted, Unpromoted or Stopped).</summary>
-    public static void SetInstanceRoles(WorkingSet ws, CloneNode clone)
+    /// <summary>After placement: set every instance's next role (Promoted, Unpromoted or Stopped).
+    /// placementOrder is the order the instances were placed in, which Pacemaker's stable sort keeps for ties.</summary>
+    public static void SetInstanceRoles(WorkingSet ws, CloneNode clone, IReadOnlyList<ResourceNode> placementOrder)
     {
         foreach (var p in clone.Primitives())
             if (p.Role == Role.Started) p.Role = Role.Unpromoted;
 
         foreach (var instance in clone.Instances) SetPriority(ws, clone, instance);
-        var ranked = Rank(clone);
+        var ranked = Rank(clone, placementOrder);
 
         var perNode = new Dictionary<NodeInfo, int>();
         var promoted = 0;
@@ -144,9 +145,10 @@ internal static class Promotion
     /// <summary>
     /// Ranks instances for promotion: each instance's priority is added to the clone's score on its node, the
     /// clone's role colocations are merged in, and each instance takes its node's total (Pacemaker's
-    /// sort_promotable_instances). Ties go to the instance already in the higher role, then to instance order.
+    /// sort_promotable_instances). Ties go to the instance already in the higher role, then to the placement order
+    /// (by promotion priority): an instance whose current node it must leave ranks after one that stays (seed 5071).
     /// </summary>
-    private static List<ResourceNode> Rank(CloneNode clone)
+    private static List<ResourceNode> Rank(CloneNode clone, IReadOnlyList<ResourceNode> placementOrder)
     {
         foreach (var instance in clone.Instances)
         {
@@ -169,13 +171,10 @@ internal static class Promotion
             else if (AssignedNode(instance) is { } node && instance.PromotionSortIndex >= 0)
                 instance.PromotionSortIndex = clone.Allowed.GetValueOrDefault(node);
         }
-        return clone.Instances
-            .Select((instance, index) => (instance, index))
-            .OrderByDescending(x => x.instance.PromotionSortIndex)
-            .ThenByDescending(x => CurrentRole(x.instance))
-            .ThenBy(x => AssignedNode(x.instance) is null ? 1 : 0)
-            .ThenBy(x => x.index)
-            .Select(x => x.instance)
+        return placementOrder
+            .OrderByDescending(instance => instance.PromotionSortIndex)
+            .ThenByDescending(CurrentRole)
+            .ThenBy(instance => instance, new InstanceOrder(clone, instance => instance.PromotionPriority))
             .ToList();
     }
 

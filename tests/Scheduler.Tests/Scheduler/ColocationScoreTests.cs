@@ -54,4 +54,24 @@ public sealed class ColocationScoreTests
             status: Online("node1", ("rsc2", "monitor", 7, 1), ("rsc3", "monitor", 7, 2), ("rsc4", "monitor", 7, 3)) + Online("node2", ("rsc2", "start", 0, 4), ("rsc3", "monitor", 7, 5), ("rsc4", "monitor", 7, 6)));
         Assert.Equal(["* Start rsc3 ( node1 )", "* Start rsc4 ( node2 )"], Summary(xml));
     }
+
+    [Fact]
+    public void Clone_instance_placed_nowhere_takes_the_colocation_score_off_every_node()
+    {
+        // rsc3 with cln (100): each placed instance adds 100 on its node, the spare one (cln may not use node3)
+        // subtracts 100 everywhere, so node1 and node2 end at -100; the anti-colocation with rsc2 then takes node3
+        // and rsc3 cannot run anywhere (seed 7207).
+        var xml = Document(Dummy("rsc2") + Dummy("rsc3") + $"<clone id=\"cln\">{Dummy("cp")}</clone>",
+            constraints: """
+                <rsc_location id="l1" rsc="cln" node="node3" score="-INFINITY"/>
+                <rsc_location id="l2" rsc="rsc2" node="node3" score="INFINITY"/>
+                <rsc_location id="l3" rsc="rsc3" node="node1" score="-100"/>
+                <rsc_location id="l4" rsc="rsc3" node="node2" score="-100"/>
+                <rsc_location id="l5" rsc="rsc3" node="node3" score="100"/>
+                <rsc_colocation id="c1" rsc="rsc3" with-rsc="cln" score="100"/>
+                <rsc_colocation id="c2" rsc="rsc3" with-rsc="rsc2" score="-INFINITY"/>
+                """,
+            status: Online("node1") + Online("node2") + Online("node3"));
+        Assert.Equal(["* Start rsc2 ( node3 )", "* Start cp:0 ( node1 )", "* Start cp:1 ( node2 )"], Summary(xml));
+    }
 }

@@ -60,6 +60,53 @@ public sealed class MigrationInterleaveCancelTests
         Assert.Equal(["* Move g1 ( node1 -> node2 )", "* Move g2 ( node1 -> node2 ) due to unrunnable g1 stop"], Summary(xml));
     }
 
+    private static string MigratingGroupAndPrimitive(string groupMeta, string order) =>
+        Document($"<group id=\"grp\">{groupMeta}{Migratable("g1")}{Migratable("g2")}</group>" + Migratable("vm"),
+            constraints: $"""<rsc_location id="grp-2" rsc="grp" node="node2" score="100"/><rsc_location id="vm-2" rsc="vm" node="node2" score="100"/>{order}""",
+            nodes: "node1 node2",
+            status: Online("node1", [.. Running("g1", 1), .. Running("g2", 3), .. Running("vm", 5)]) + Online("node2", ("g1", "monitor", 7, 7), ("g2", "monitor", 7, 8), ("vm", "monitor", 7, 9)));
+
+    [Fact]
+    public void Migratable_resource_that_must_stop_before_a_stopping_group_moves_by_stop_and_start()
+    {
+        // The group's stop is a pseudo action that never migrates, even when every member does (seed 5196).
+        var xml = MigratingGroupAndPrimitive("""<meta_attributes id="grp-m"><nvpair id="grp-am" name="allow-migrate" value="true"/></meta_attributes>""",
+            """<rsc_order id="grp-then-vm" first="grp" then="vm" kind="Mandatory"/>""");
+        Assert.Equal(["* Migrate g1 ( node1 -> node2 )", "* Migrate g2 ( node1 -> node2 )", "* Move vm ( node1 -> node2 ) due to unrunnable grp stop"], Summary(xml));
+    }
+
+    [Fact]
+    public void Group_members_ordered_after_a_restarting_resource_still_migrate()
+    {
+        // "vm then grp" orders the group's pseudo stop before vm's stop, not the members' stops (seed 6009).
+        var xml = MigratingGroupAndPrimitive("", """<rsc_order id="vm-then-grp" first="vm" then="grp" kind="Mandatory"/>""")
+            .Replace("""<nvpair id="vm-am" name="allow-migrate" value="true"/>""", "", StringComparison.Ordinal);
+        Assert.Equal(["* Migrate g1 ( node1 -> node2 )", "* Migrate g2 ( node1 -> node2 )", "* Move vm ( node1 -> node2 )"], Summary(xml));
+    }
+
+    private static string GroupBehindStoppedResource(string members) =>
+        Document($"<group id=\"grp\">{members}</group>" + Dummy("rsc1", Pair("target-role", "Stopped")),
+            constraints: """<rsc_location id="grp-2" rsc="grp" node="node2" score="100"/><rsc_order id="rsc1-then-grp" first="rsc1" then="grp" kind="Mandatory"/>""",
+            nodes: "node1 node2",
+            status: Online("node1", [.. Running("g1", 1), .. Running("g2", 3), .. Running("g3", 5), ("rsc1", "monitor", 7, 7)])
+                    + Online("node2", ("g1", "monitor", 7, 8), ("g2", "monitor", 7, 9), ("g3", "monitor", 7, 10), ("rsc1", "monitor", 7, 11)));
+
+    [Fact]
+    public void Group_members_whose_migrations_cannot_start_stop_each_for_the_previous_members_stop()
+    {
+        // Each member's stop stops migrating because the previous member's does (seed 7009).
+        var xml = GroupBehindStoppedResource(Migratable("g1") + Migratable("g2") + Migratable("g3"));
+        Assert.Equal(["* Stop g1 ( node1 ) due to unrunnable rsc1 start", "* Stop g2 ( node1 ) due to unrunnable g1 stop", "* Stop g3 ( node1 ) due to unrunnable g2 stop"], Summary(xml));
+    }
+
+    [Fact]
+    public void Member_after_a_migration_that_cannot_start_reports_that_members_start()
+    {
+        // g1's start stops being a pseudo action, which updates g2's start from it before the group does (seed 7216).
+        var xml = GroupBehindStoppedResource(Migratable("g1") + Migratable("g2", allowMigrate: false) + Migratable("g3", allowMigrate: false));
+        Assert.Equal(["* Stop g1 ( node1 ) due to unrunnable rsc1 start", "* Stop g2 ( node1 ) due to unrunnable g1 start", "* Stop g3 ( node1 ) due to unrunnable g2 start"], Summary(xml));
+    }
+
     [Fact]
     public void Dependent_of_a_migrating_resource_keeps_running()
     {

@@ -115,4 +115,21 @@ public sealed class OrderingConstraintTests
             status: Online("node1", ("rsc1", "monitor", 7, 1), ("rsc2", "monitor", 7, 2)) + Online("node2", ("rsc1", "start", 0, 3), ("rsc2", "monitor", 7, 4)));
         Assert.Empty(Summary(xml));
     }
+
+    [Fact]
+    public void Order_on_a_resource_that_never_starts_does_not_make_its_start_required()
+    {
+        // rsc3 has no start action when "rsc1 then rsc3" is applied, so Pacemaker ignores that order; the start it
+        // creates for "rsc3 then rsc2" stays optional and only blocks rsc2 (seed 6012).
+        var xml = Document(Dummy("rsc1") + Dummy("rsc2") + Dummy("rsc3", Pair("target-role", "Stopped")),
+            constraints: """
+                <rsc_location id="l" rsc="rsc1" node="node1" score="100"/>
+                <rsc_order id="o1" first="rsc1" then="rsc3" kind="Mandatory"/>
+                <rsc_order id="o2" first="rsc3" then="rsc2" kind="Mandatory"/>
+                """,
+            nodes: "node1 node2",
+            status: Online("node1", ("rsc1", "monitor", 7, 1), ("rsc2", "monitor", 7, 2), ("rsc3", "monitor", 7, 3))
+                    + Online("node2", ("rsc1", "start", 0, 4), ("rsc2", "start", 0, 5), ("rsc3", "monitor", 7, 6)));
+        Assert.Equal(["* Move rsc1 ( node2 -> node1 )", "* Stop rsc2 ( node2 ) due to unrunnable rsc3 start"], Summary(xml));
+    }
 }

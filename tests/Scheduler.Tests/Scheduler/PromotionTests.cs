@@ -77,6 +77,18 @@ public sealed class PromotionTests
     }
 
     [Fact]
+    public void Of_two_equally_scored_promoted_instances_the_one_that_keeps_its_node_stays_promoted()
+    {
+        // Two instances are promoted but promoted-max is 1; the one on the standby node must move, and with equal
+        // promotion scores the tie goes to the instance whose current node is still allowed (seed 5071).
+        var xml = Document(Promotable(), nodes: "node1 node2 node3", status:
+            Member("node1", Score("10"), History("st", "Stateful", Op("st", "monitor", 0, 7, 7))) +
+            Member("node2", [("master-st", "100"), ("standby", "on")], Promoted()) +
+            Member("node3", Score("10"), Promoted()));
+        Assert.Equal(["* Move st:0 ( Promoted node2 -> Unpromoted node1 )"], Summary(xml));
+    }
+
+    [Fact]
     public void A_promoted_role_location_outweighs_a_lower_promotion_score()
     {
         var xml = TwoNodes(Promotable(), Member("node1", Score("10"), Unpromoted()), Member("node2", Score("5"), Unpromoted()),
@@ -117,5 +129,17 @@ public sealed class PromotionTests
         var monitor = Assert.Single(transition.Actions, a => a.Kind == ActionKind.Monitor);
         Assert.Equal(("st:0", "node1", TimeSpan.FromSeconds(10)), (monitor.Resource, monitor.Node, monitor.Interval));
         Assert.Contains(transition.Orderings, o => o.First == promote.Id && transition.Actions.Any(a => a.Id == o.Then && a.Task == "promoted"));
+    }
+
+    [Fact]
+    public void Promoted_role_colocated_with_a_stopped_clones_promoted_role_still_starts_its_instances()
+    {
+        // "ms2 promoted with ms promoted" only keeps ms2 from being promoted while ms cannot run: its instances
+        // still start (seed 8085).
+        var xml = Document(Promotable("""<nvpair id="ms-tr" name="target-role" value="Stopped"/>""") +
+            Promotable().Replace("\"ms", "\"ms2", StringComparison.Ordinal).Replace("\"st", "\"st2", StringComparison.Ordinal),
+            constraints: """<rsc_colocation id="c" rsc="ms2" rsc-role="Promoted" with-rsc="ms" with-rsc-role="Promoted" score="INFINITY"/>""",
+            nodes: "node1 node2", status: Member("node1", [("master-st2", "10")]) + Member("node2", []));
+        Assert.Equal(["* Start st2:0 ( node1 )", "* Start st2:1 ( node2 )"], Summary(xml));
     }
 }
