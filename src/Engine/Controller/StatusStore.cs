@@ -35,6 +35,10 @@ public sealed class StatusStore
         public ImmutableSortedDictionary<string, string> ReplicatedAttributes = Attributes.Empty;
         public ImmutableSortedDictionary<string, string> FailAttributes = Attributes.Empty;
         public readonly SortedDictionary<string, ResourceEntry> Resources = new(StringComparer.Ordinal);
+        /// <summary>This node's part of the last snapshot, while the entry is unchanged. Kept so that an unchanged
+        /// node is the same object in the next snapshot: the scheduler reads each node_state's histories once per
+        /// object (HistoryDigest), and a change usually concerns one node.</summary>
+        public NodeState? Built;
     }
 
     private sealed class ResourceEntry(string? cls, string? provider, string? type)
@@ -83,6 +87,7 @@ public sealed class StatusStore
             e.Resources.Clear();
             e.FailAttributes = Attributes.Empty;
             e.ReplicatedAttributes = Attributes.Empty;
+            e.Built = null;
             changed = true;
         }
         foreach (var e in _nodes.Values)
@@ -93,6 +98,7 @@ public sealed class StatusStore
             e.Join = JoinDown;
             e.FailAttributes = Attributes.Empty;
             e.ReplicatedAttributes = Attributes.Empty;
+            e.Built = null;
             changed = true;
         }
         return Touch(changed);
@@ -106,7 +112,7 @@ public sealed class StatusStore
         if (!_nodes.TryGetValue(node, out var e)) return false;
         if (e.ReplicatedAttributes.Count == attributes.Count && e.ReplicatedAttributes.All(kv => attributes.Get(kv.Key) == kv.Value)) return false;
         e.ReplicatedAttributes = attributes;
-        return Touch(true);
+        return Touch(e);
     }
 
     /// <summary>Records an operation result. Returns false (and records nothing) for a node this status never saw.</summary>
@@ -157,7 +163,7 @@ public sealed class StatusStore
                     .SetItem(StatusFailCounts.LastFailurePrefix + suffix, r.Time.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
             }
         }
-        return Touch(true);
+        return Touch(e);
     }
 
     /// <summary>
@@ -169,7 +175,7 @@ public sealed class StatusStore
         ArgumentNullException.ThrowIfNull(l);
         if (!_nodes.TryGetValue(l.Node, out var e) || e.Expected == JoinDown) return false;
         e.Expected = JoinDown;
-        return Touch(true);
+        return Touch(e);
     }
 
     /// <summary>
@@ -189,7 +195,7 @@ public sealed class StatusStore
             e.Expected = JoinDown;
             e.ReplicatedAttributes = Attributes.Empty;
         }
-        return Touch(true);
+        return Touch(e);
     }
 
     /// <summary>
@@ -209,7 +215,7 @@ public sealed class StatusStore
         }
         var key = $"{a.ResourceId}_last_0";
         rsc.Operations[key] = new OperationRecord(key, _strings.Get(a.Operation), TimeSpan.Zero, -1, 193, OperationRecord.StatusPending, a.ExpectedRc);
-        return Touch(true);
+        return Touch(e);
     }
 
     /// <summary>
@@ -226,10 +232,15 @@ public sealed class StatusStore
             if (keep.Count != e.FailAttributes.Count)
             {
                 e.FailAttributes = Attributes.From(keep);
+                e.Built = null;
                 changed = true;
             }
             var ids = e.Resources.Keys.Where(id => c.ResourceId is null || id == c.ResourceId || id.StartsWith(c.ResourceId + ":", StringComparison.Ordinal)).ToList();
-            foreach (var id in ids) changed |= e.Resources.Remove(id);
+            var removed = false;
+            foreach (var id in ids) removed |= e.Resources.Remove(id);
+            if (!removed) continue;
+            e.Built = null;
+            changed = true;
         }
         return Touch(changed);
     }
@@ -241,7 +252,7 @@ public sealed class StatusStore
         var keep = e.FailAttributes.Where(kv => !IsFailAttributeOf(kv.Key, c.ResourceId)).ToList();
         if (keep.Count == e.FailAttributes.Count) return false;
         e.FailAttributes = Attributes.From(keep);
-        return Touch(true);
+        return Touch(e);
     }
 
     /// <summary>Fail counts whose last failure is older than the resource's failure-timeout, as (node, resource) pairs.</summary>
@@ -306,6 +317,12 @@ public sealed class StatusStore
         return false;
     }
 
+    private bool Touch(Entry changed)
+    {
+        changed.Built = null;
+        return Touch(true);
+    }
+
     private bool Touch(bool changed)
     {
         if (!changed) return false;
@@ -320,7 +337,9 @@ public sealed class StatusStore
         .Select(Node)
         .ToImmutableArray());
 
-    private static NodeState Node(Entry e) => new(
+    private static NodeState Node(Entry e) => e.Built ??= Snapshot(e);
+
+    private static NodeState Snapshot(Entry e) => new(
         e.Id,
         e.Name,
         e.InMembership,

@@ -141,4 +141,32 @@ public sealed class StatusStoreTests
         Assert.Equal(version, s.Version);
         Assert.Null(s.Current.Find("node9"));
     }
+
+    [Fact]
+    public void A_snapshot_keeps_the_node_states_of_unchanged_nodes_and_rebuilds_changed_ones()
+    {
+        // The scheduler reads each node_state object's histories once (HistoryDigest): an unchanged node must be the
+        // same object in the next snapshot, and a changed node a new one, or the scheduler would plan on stale history.
+        var s = TwoMembers();
+        s.Apply(Result("node1", "start", 0));
+        s.Apply(Result("node2", "monitor", 7, expected: 7));
+        var before = s.Current;
+
+        s.Apply(Result("node1", "stop", 0));
+        Assert.Same(before.Find("node2"), s.Current.Find("node2"));
+        Assert.NotSame(before.Find("node1"), s.Current.Find("node1"));
+        Assert.Equal("stop", s.Current.Find("node1")!.FindResource("web")!.Operations.Single().Operation);
+
+        var afterStop = s.Current;
+        s.ApplyAttributes("node2", Attributes.From([new("standby", "on")]));
+        s.Apply(new ResourceCleanup(Guid.NewGuid(), "web", "node1", "admin", T0));
+        Assert.Equal("on", s.Current.Find("node2")!.TransientAttributes.Get("standby"));
+        Assert.Null(s.Current.Find("node1")!.FindResource("web"));
+        Assert.NotSame(afterStop.Find("node2"), s.Current.Find("node2"));
+
+        var afterCleanup = s.Current;
+        s.Apply(new NodeLeaving("node2", T0));
+        Assert.Same(afterCleanup.Find("node1"), s.Current.Find("node1"));
+        Assert.Equal("down", s.Current.Find("node2")!.Expected);
+    }
 }
