@@ -176,7 +176,8 @@ public sealed class FileConfigStore : IConfigStore, IDisposable
     }
 
     /// <summary>Half way through a journal, so the preparation's writes and sync do not coincide with the
-    /// compaction's. Sized from the first half: twice that plus half again, at least the default.</summary>
+    /// compaction's. Three times the first half (the whole journal, and half again for larger commands), at least
+    /// the default.</summary>
     private void PrepareNextSegmentWhenHalfFull()
     {
         if (journal!.Appended >= (compactAfter + 1) / 2)

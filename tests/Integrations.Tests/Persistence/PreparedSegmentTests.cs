@@ -98,14 +98,7 @@ public sealed class PreparedSegmentTests : IDisposable
     [Fact]
     public void A_torn_last_record_inside_a_segment_is_cut_off()
     {
-        var store = OpenPrepared();
-        var states = StoredChanges.Append(store, Empty, 3);
-        StoredChanges.TearLastRecord(data.Journals().Single());
-
-        var reopened = data.Open();
-        StoredChanges.AssertSame(states[1], reopened.Load());
-        var more = StoredChanges.Append(reopened, states[1], 2);
-        StoredChanges.AssertSame(more[^1], data.Open().Load());
+        StoredChanges.AssertTornLastRecordIsCutOff(OpenPrepared(), data);
     }
 
     [Fact]

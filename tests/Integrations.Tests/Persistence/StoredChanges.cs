@@ -48,4 +48,17 @@ internal static class StoredChanges
         using var file = File.OpenHandle(journal, FileMode.Open, FileAccess.Write);
         RandomAccess.Write(file, new byte[5], RecordsEnd(journal) - 5);
     }
+
+    /// <summary>Three records in the store's only journal, the last torn by a crash: reopened, the store holds the
+    /// first two and appends after them.</summary>
+    public static void AssertTornLastRecordIsCutOff(IConfigStore store, StoreDirectory data)
+    {
+        var states = Append(store, Empty, 3);
+        TearLastRecord(data.Journals().Single());
+
+        var reopened = data.Open();
+        AssertSame(states[1], reopened.Load());
+        var more = Append(reopened, states[1], 2);
+        AssertSame(more[^1], data.Open().Load());
+    }
 }
