@@ -121,7 +121,10 @@ public sealed class Ec2Double : IDisposable
     public void Dispose()
     {
         _stop.Cancel();
-        try { _listener.Stop(); _listener.Close(); } catch (ObjectDisposedException) { }
+        // Close alone: the managed HttpListener's Stop already unbinds the port, and a Close after it looks the
+        // endpoint up again, binding the port anew, which throws "Address already in use" when a parallel test has
+        // just taken that port.
+        _listener.Close();
     }
 
     private static string Host(IPAddress address) =>
@@ -144,7 +147,8 @@ public sealed class Ec2Double : IDisposable
             }
             catch (HttpListenerException) when (attempt < 20)
             {
-                listener.Close();
+                // Start has already released what it bound; Close would bind the contested port again.
+                try { listener.Close(); } catch (HttpListenerException) { }
             }
         }
     }
