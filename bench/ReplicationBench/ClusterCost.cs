@@ -29,6 +29,9 @@ internal sealed class ClusterCost
 
     public static ClusterCost Start(NamespaceCluster cluster, int nodes) => new(cluster, nodes);
 
+    /// <summary>CPU seconds all the cluster's processes used since Start.</summary>
+    public double CpuUsed() => CpuSeconds().Sum(kv => kv.Value - cpuStart.GetValueOrDefault(kv.Key));
+
     /// <summary>Prints CPU ms per write per process, the load average and the node1 counters that moved, per write.</summary>
     public void Report(string phase, int writes)
     {
