@@ -16,6 +16,7 @@ namespace HaApi.Engine.Cluster;
 [JsonDerivedType(typeof(TransientAttributeSet), "transient-attribute")]
 [JsonDerivedType(typeof(CommandApplied), "command-applied")]
 [JsonDerivedType(typeof(CommandsApplied), "commands-applied")]
+[JsonDerivedType(typeof(AcknowledgementRequested), "acknowledgement-requested")]
 [JsonDerivedType(typeof(Controller.OperationResultRecorded), "operation-result")]
 [JsonDerivedType(typeof(Controller.NodeFenced), "node-fenced")]
 [JsonDerivedType(typeof(Controller.FailCountsCleared), "fail-counts-cleared")]
@@ -78,7 +79,18 @@ public sealed record StateTransfer(string ViewTag, long Term, ClusterConfig Conf
 public sealed record TransientAttributeSet(string Node, string Name, string? Value) : ClusterMessage;
 
 /// <summary>A member applied a command; the proposer acknowledges its client once a majority of nodes has.</summary>
-public sealed record CommandApplied(Guid CommandId) : ClusterMessage;
+public sealed record CommandApplied(Guid CommandId) : ClusterMessage
+{
+    /// <summary>The <see cref="StateAnnouncement.Features"/> entry of nodes that acknowledge only the commands of the
+    /// proposers that wait for them, and answer an <see cref="AcknowledgementRequested"/>.</summary>
+    public const string DesignatedFeature = "designated-acknowledgements";
+}
+
+/// <summary>
+/// The proposer of a command still lacks acknowledgements after a grace period (a designated member is slow or has
+/// stopped applying): every member that applied the command and made it durable acknowledges it.
+/// </summary>
+public sealed record AcknowledgementRequested(Guid CommandId) : ClusterMessage;
 
 /// <summary>A member applied these commands, made durable by one sync: one message instead of one per command.</summary>
 public sealed record CommandsApplied(IReadOnlyList<Guid> CommandIds) : ClusterMessage

@@ -32,6 +32,9 @@ public sealed class ConfigurationReplica : IAsyncDisposable
     /// <summary>Most commands persisted with one sync (group commit) before their acknowledgements go out.</summary>
     private const int MaxBatch = 64;
     private static readonly TimeSpan SubmitTimeout = TimeSpan.FromSeconds(30);
+    /// <summary>How long a proposer waits for its designated acknowledgers before it asks every member: far beyond a
+    /// healthy member's few milliseconds, far below the time a failed one takes to leave the view.</summary>
+    internal static readonly TimeSpan AcknowledgementGrace = TimeSpan.FromMilliseconds(200);
 
     private readonly IGroupTransport transport;
     private readonly IConfigStore store;
@@ -57,6 +60,10 @@ public sealed class ConfigurationReplica : IAsyncDisposable
     private int unsyncedCommands;
     // Every member of the view announced that it understands CommandsApplied (set once all have announced).
     private bool viewAcceptsBatchedAcks;
+    // Every member announced designated acknowledgements: only the peers a proposer waits for acknowledge at once.
+    private bool viewDesignatesAcks;
+    // The view's members in node-id order, where a proposer's designated acknowledgers are the ones after it.
+    private ImmutableArray<GroupMember> ring = [];
 
     /// <summary>A proposal of this node awaiting a majority of applications (touched by the delivery loop only, after creation).</summary>
     private sealed class Pending
@@ -140,7 +147,17 @@ public sealed class ConfigurationReplica : IAsyncDisposable
         try
         {
             await transport.MulticastAsync(new ConfigCommandMessage(new CommandEnvelope(id, author, transport.Local.Name, time.GetUtcNow(), expectedVersion, command)).Encode(), cancellationToken);
-            var outcome = await done.WaitAsync(SubmitTimeout, time, cancellationToken);
+            ApplyOutcome outcome;
+            try
+            {
+                outcome = await done.WaitAsync(AcknowledgementGrace, time, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                log.LogInformation("Change '{Change}' still lacks acknowledgements after {Grace} ms; asking every member", command.Describe(), AcknowledgementGrace.TotalMilliseconds);
+                await transport.MulticastAsync(new AcknowledgementRequested(id).Encode(), cancellationToken);
+                outcome = await done.WaitAsync(SubmitTimeout - AcknowledgementGrace, time, cancellationToken);
+            }
             return outcome.Error is null ? outcome.Change! : throw new ConfigRejectedException(outcome.Error);
         }
         catch (TimeoutException)
@@ -268,6 +285,7 @@ public sealed class ConfigurationReplica : IAsyncDisposable
                     case CommandsApplied a:
                         foreach (var id in a.CommandIds) OnApplied(m.Sender, id);
                         break;
+                    case AcknowledgementRequested r: await OnAcknowledgementRequestedAsync(m.Sender, r.CommandId, ct); break;
                     default: await NotifyAsync(new RecordDelivered(m.Sender, message), ct); break;
                 }
                 break;
@@ -292,6 +310,8 @@ public sealed class ConfigurationReplica : IAsyncDisposable
         viewTag = $"{v.RingSequence}:{string.Join(",", v.Members.Select(m => $"{m.NodeId}/{m.ProcessId}"))}";
         announcements.Clear();
         viewAcceptsBatchedAcks = false;
+        viewDesignatesAcks = false;
+        ring = [.. v.Members.OrderBy(m => m.NodeId)];
         var names = v.Members.Select(m => m.Name).ToHashSet();
         var previousDc = state.Dc;
         // Transient attributes die with their node's membership, as Pacemaker's attrd purges a lost peer's values.
@@ -307,7 +327,8 @@ public sealed class ConfigurationReplica : IAsyncDisposable
         if (previousDc is not null) events.Publish(new DcChanged(now, transport.Local.Name, null));
         await NotifyAsync(new ViewDelivered(v.Members, state.Quorate), ct);
         if (v.Members.Contains(transport.Local))
-            await transport.MulticastAsync(new StateAnnouncement(viewTag, term, state.Config.Version, localTransient, [CommandsApplied.Feature]).Encode(), ct);
+            await transport.MulticastAsync(new StateAnnouncement(viewTag, term, state.Config.Version, localTransient,
+                [CommandsApplied.Feature, CommandApplied.DesignatedFeature]).Encode(), ct);
     }
 
     private async ValueTask OnAnnouncementAsync(GroupMember sender, StateAnnouncement a, CancellationToken ct)
@@ -319,6 +340,7 @@ public sealed class ConfigurationReplica : IAsyncDisposable
         await NotifyAsync(new TransientAttributesChanged(sender.Name, announced), ct);
         if (state.Synced || state.Members.Any(m => !announcements.ContainsKey(m.NodeId))) return;
         viewAcceptsBatchedAcks = announcements.Values.All(x => x.Announcement.Features?.Contains(CommandsApplied.Feature) == true);
+        viewDesignatesAcks = announcements.Values.All(x => x.Announcement.Features?.Contains(CommandApplied.DesignatedFeature) == true);
 
         var newest = announcements.Values
             .OrderByDescending(x => x.Announcement.Term).ThenByDescending(x => x.Announcement.Version).ThenBy(x => x.Sender.NodeId).First();
@@ -424,10 +446,34 @@ public sealed class ConfigurationReplica : IAsyncDisposable
                 else afterSync.Add(_ => { OnApplied(sender, envelope.Id); return ValueTask.CompletedTask; });
             }
         }
-        else if (outcome.Succeeded)
+        else if (outcome.Succeeded && IsAcknowledgerFor(sender, Majority(current.Config)))
         {
             unacknowledged.Add(envelope.Id);
         }
+    }
+
+    /// <summary>
+    /// Whether the proposer waits for this node's acknowledgement. It needs required - 1 besides its own application,
+    /// and takes them from the members after it in node-id order (wrapping round); every member works that out from the
+    /// same agreed view, so only they acknowledge. Each further acknowledgement would cost every node a totem round and
+    /// a delivery per write for nothing (bench/README.md, ReplicationBench). A designated member that is slow or has
+    /// stopped applying is covered by the others once the proposer asks them (<see cref="AcknowledgementRequested"/>).
+    /// </summary>
+    private bool IsAcknowledgerFor(GroupMember proposer, int required)
+    {
+        if (!viewDesignatesAcks) return true;
+        var at = ring.IndexOf(proposer);
+        for (var k = 1; at >= 0 && k < required && k < ring.Length; k++)
+            if (ring[(at + k) % ring.Length] == transport.Local) return true;
+        return false;
+    }
+
+    /// <summary>Acknowledges a command this node has applied and made durable (the loop syncs before other messages),
+    /// for a proposer whose designated acknowledgers have not all answered.</summary>
+    private async ValueTask OnAcknowledgementRequestedAsync(GroupMember proposer, Guid commandId, CancellationToken ct)
+    {
+        if (proposer == transport.Local || !state.History.Any(h => h.CommandId == commandId)) return;
+        await transport.MulticastAsync(new CommandApplied(commandId).Encode(), ct);
     }
 
     private void OnApplied(GroupMember member, Guid commandId)
