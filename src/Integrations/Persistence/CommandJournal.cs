@@ -55,12 +55,16 @@ internal sealed class CommandJournal : IDisposable
             .Select(f => (f.Path, f.First))
             .OrderBy(f => f.First)];
 
-    /// <summary>Starts a new journal whose first record will be firstSequence, in the prepared (zero-filled) segment
-    /// when there is one, else in an empty file that grows; its directory entry is made durable before any record is
-    /// acknowledged from it.</summary>
+    /// <summary>
+    /// Starts a new journal whose first record will be firstSequence. In the prepared (zero-filled) segment when there
+    /// is one, renamed without a directory sync, which would otherwise hold up the write that starts it while the
+    /// compaction's syncs run: a crash before the rename is durable leaves the records under the prepared name, where
+    /// <see cref="TakeBackUnrenamed"/> finds them. Else in an empty file that grows, whose directory entry is made
+    /// durable before any record is acknowledged from it.
+    /// </summary>
     public static CommandJournal Create(string directory, long firstSequence, string? prepared)
     {
-        var path = System.IO.Path.Combine(directory, $"{Prefix}{firstSequence:D19}");
+        var path = JournalPath(directory, firstSequence);
         if (prepared is not null)
             File.Move(prepared, path);
         else
@@ -70,9 +74,24 @@ internal sealed class CommandJournal : IDisposable
                 Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
             }).Dispose();
         var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Write, FileShare.Read);
-        DirectorySync.Fsync(directory);
+        if (prepared is null) DirectorySync.Fsync(directory);
         return new CommandJournal(path, handle, 0, firstSequence);
     }
+
+    /// <summary>
+    /// After a crash: a prepared segment that holds records is a journal whose rename was not yet durable. It gets
+    /// its journal name back (durably) before anything prepares a new segment under that name.
+    /// </summary>
+    public static void TakeBackUnrenamed(string directory)
+    {
+        var prepared = System.IO.Path.Combine(directory, PreparedSegment.FileName);
+        if (!File.Exists(prepared) || Read(prepared, tornTailAllowed: true).Entries is not [var first, ..]) return;
+        File.Move(prepared, JournalPath(directory, first.Sequence));
+        DirectorySync.Fsync(directory);
+    }
+
+    private static string JournalPath(string directory, long firstSequence) =>
+        System.IO.Path.Combine(directory, $"{Prefix}{firstSequence:D19}");
 
     /// <summary>Reopens an existing journal for appending after its last valid record. The bytes of a torn record
     /// after it are zeroed (not cut off: the zeros of a prepared segment stay written), so that a shorter record

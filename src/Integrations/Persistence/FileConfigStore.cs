@@ -47,9 +47,6 @@ public sealed class FileConfigStore : IConfigStore, IDisposable
     // The state after the last appended command: what a compaction snapshots.
     private StoredConfig? latest;
     private Task compaction = Task.CompletedTask;
-    // The journal started in the background when the previous one filled up (its rename and directory sync are
-    // off the write path); the next append takes it over.
-    private Task<CommandJournal>? started;
 
     public FileConfigStore(string dataDirectory, int compactAfter = DefaultCompactAfter, long minSegmentBytes = DefaultSegmentBytes)
     {
@@ -82,8 +79,7 @@ public sealed class FileConfigStore : IConfigStore, IDisposable
             lock (snapshotGate)
             {
                 WriteSnapshot(state, lastSequence);
-                // Every journaled command is in the snapshot now; the next append starts a new journal (or takes the one
-                // started in the background, which begins after lastSequence and so is kept).
+                // Every journaled command is in the snapshot now; the next append starts a new journal.
                 journal?.Dispose();
                 journal = null;
                 DeleteJournalsUpTo(lastSequence);
@@ -106,7 +102,7 @@ public sealed class FileConfigStore : IConfigStore, IDisposable
         lock (gate)
         {
             Open();
-            journal ??= TakeStartedJournal() ?? CommandJournal.Create(directory, lastSequence + 1, next.Take());
+            journal ??= CommandJournal.Create(directory, lastSequence + 1, next.Take());
             journal.Append(new JournalEntry(lastSequence + 1, state.Term, version, applied));
             lastSequence++;
             latest = state;
@@ -124,10 +120,8 @@ public sealed class FileConfigStore : IConfigStore, IDisposable
             if (journal.Appended >= compactAfter && compaction.IsCompleted && latest is { } state)
             {
                 journal.Dispose();
-                journal = null;
                 var upTo = lastSequence;
-                var prepared = next.Take();
-                started = Task.Run(() => CommandJournal.Create(directory, upTo + 1, prepared));
+                journal = CommandJournal.Create(directory, upTo + 1, next.Take());
                 compaction = Task.Run(() => Compact(state, upTo));
             }
         }
@@ -145,33 +139,13 @@ public sealed class FileConfigStore : IConfigStore, IDisposable
             // A failed snapshot deleted nothing: its journal still holds every command.
         }
         next.Dispose();
-        lock (gate)
-        {
-            journal?.Dispose();
-            try
-            {
-                TakeStartedJournal()?.Dispose();
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // It held no command yet.
-            }
-        }
-    }
-
-    /// <summary>The journal started in the background, waiting for it if need be; its failure is the append's.</summary>
-    private CommandJournal? TakeStartedJournal()
-    {
-        if (started is not { } task) return null;
-        started = null;
-        return task.GetAwaiter().GetResult();
+        lock (gate) journal?.Dispose();
     }
 
     /// <summary>For tests: waits until a compaction and a segment preparation in progress are done.</summary>
     internal void WaitForBackgroundWork()
     {
         compaction.Wait();
-        started?.Wait();
         next.Wait();
     }
 
@@ -206,6 +180,7 @@ public sealed class FileConfigStore : IConfigStore, IDisposable
 
     private StoredConfig? ReadAndOpen()
     {
+        if (!opened) CommandJournal.TakeBackUnrenamed(directory);
         var stored = Read(out var last, out var tail);
         if (opened) return stored;
         lastSequence = last;
@@ -310,7 +285,13 @@ public sealed class FileConfigStore : IConfigStore, IDisposable
         {
             file.Write(header);
             file.WriteByte((byte)'\n');
-            file.Write(body);
+            // In pieces, as a segment is prepared: journal syncs go on meanwhile.
+            for (var at = 0; at < body.Length; at += PreparedSegment.ChunkBytes)
+            {
+                file.Write(body, at, Math.Min(PreparedSegment.ChunkBytes, body.Length - at));
+                file.Flush();
+                DirectorySync.WriteBack(file.SafeFileHandle);
+            }
             file.Flush(flushToDisk: true);
         }
         CompactionStep?.Invoke("snapshot written, not yet renamed");

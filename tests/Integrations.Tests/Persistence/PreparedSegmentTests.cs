@@ -73,6 +73,29 @@ public sealed class PreparedSegmentTests : IDisposable
     }
 
     [Fact]
+    public void A_journal_whose_rename_from_the_prepared_segment_did_not_reach_the_disk_is_taken_back()
+    {
+        var store = OpenPrepared(compactAfter: 2);
+        var states = StoredChanges.Append(store, Empty, 1);
+        store.WaitForBackgroundWork();
+        // The second command fills the first journal; the third is the first record of the next, started in the segment.
+        states.AddRange(StoredChanges.Append(store, states[^1], 2));
+        store.Dispose();
+        var newest = data.Journals()[^1];
+        Assert.True(StoredChanges.RecordsEnd(newest) > 0);
+        // What a crash leaves when the rename was not yet durable: the records under the prepared name, and no later
+        // segment (file-system metadata reaches the disk in order, so the next preparation's file is not there either).
+        File.Move(newest, Path.Combine(data.Path, PreparedSegment.FileName), overwrite: true);
+
+        var reopened = data.Open(compactAfter: 2, minSegmentBytes: SegmentBytes);
+        StoredChanges.AssertSame(states[^1], reopened.Load());
+        Assert.Equal(newest, data.Journals()[^1]);
+        var more = StoredChanges.Append(reopened, states[^1], 3);
+        reopened.WaitForBackgroundWork();
+        StoredChanges.AssertSame(more[^1], data.Open().Load());
+    }
+
+    [Fact]
     public void A_torn_longer_record_inside_a_segment_is_cut_off_and_its_bytes_do_not_outlive_a_shorter_one()
     {
         var store = OpenPrepared();
