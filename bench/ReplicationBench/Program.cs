@@ -132,23 +132,29 @@ finally
 return 0;
 
 // One configuration write: a permanent node attribute, so the configuration keeps its size throughout the run.
+static HttpRequestMessage AttributeWrite(string key, int i) => new(HttpMethod.Patch, "/api/v1/nodes/node1/attributes")
+{
+    Content = new StringContent($$"""{"bench-{{key}}":"{{i}}"}""", Encoding.UTF8, "application/json"),
+};
+
+static void EnsureWritten(HttpResponseMessage response, string key, int i)
+{
+    if (response.StatusCode != HttpStatusCode.OK)
+        throw new InvalidOperationException($"write {key}/{i} failed: {(int)response.StatusCode} {response.Content.ReadAsStringAsync().GetAwaiter().GetResult()}");
+}
+
 async Task WriteAsync(HttpClient client, string key, int i)
 {
-    using var body = new StringContent($$"""{"bench-{{key}}":"{{i}}"}""", Encoding.UTF8, "application/json");
-    using var r = await client.PatchAsync("/api/v1/nodes/node1/attributes", body);
-    if (r.StatusCode != HttpStatusCode.OK)
-        throw new InvalidOperationException($"write {key}/{i} failed: {(int)r.StatusCode} {await r.Content.ReadAsStringAsync()}");
+    using var request = AttributeWrite(key, i);
+    using var response = await client.SendAsync(request);
+    EnsureWritten(response, key, i);
 }
 
 void Write(HttpClient client, string key, int i)
 {
-    using var request = new HttpRequestMessage(HttpMethod.Patch, "/api/v1/nodes/node1/attributes")
-    {
-        Content = new StringContent($$"""{"bench-{{key}}":"{{i}}"}""", Encoding.UTF8, "application/json"),
-    };
-    using var r = client.Send(request);
-    if (r.StatusCode != HttpStatusCode.OK)
-        throw new InvalidOperationException($"write {key}/{i} failed: {(int)r.StatusCode} {r.Content.ReadAsStringAsync().GetAwaiter().GetResult()}");
+    using var request = AttributeWrite(key, i);
+    using var response = client.Send(request);
+    EnsureWritten(response, key, i);
 }
 
 async Task WaitReadyAsync()

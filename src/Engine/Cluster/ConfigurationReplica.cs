@@ -147,17 +147,7 @@ public sealed class ConfigurationReplica : IAsyncDisposable
         try
         {
             await transport.MulticastAsync(new ConfigCommandMessage(new CommandEnvelope(id, author, transport.Local.Name, time.GetUtcNow(), expectedVersion, command)).Encode(), cancellationToken);
-            ApplyOutcome outcome;
-            try
-            {
-                outcome = await done.WaitAsync(AcknowledgementGrace, time, cancellationToken);
-            }
-            catch (TimeoutException)
-            {
-                log.LogInformation("Change '{Change}' still lacks acknowledgements after {Grace} ms; asking every member", command.Describe(), AcknowledgementGrace.TotalMilliseconds);
-                await transport.MulticastAsync(new AcknowledgementRequested(id).Encode(), cancellationToken);
-                outcome = await done.WaitAsync(SubmitTimeout - AcknowledgementGrace, time, cancellationToken);
-            }
+            var outcome = await WaitForApplicationsAsync(done, id, command, cancellationToken);
             return outcome.Error is null ? outcome.Change! : throw new ConfigRejectedException(outcome.Error);
         }
         catch (TimeoutException)
@@ -168,6 +158,22 @@ public sealed class ConfigurationReplica : IAsyncDisposable
         finally
         {
             pending.TryRemove(id, out _);
+        }
+    }
+
+    /// <summary>Waits for the outcome; past the grace period, asks every member to acknowledge (a designated one is
+    /// slow or stuck). Throws TimeoutException at SubmitTimeout.</summary>
+    private async Task<ApplyOutcome> WaitForApplicationsAsync(Task<ApplyOutcome> done, Guid id, ConfigCommand command, CancellationToken ct)
+    {
+        try
+        {
+            return await done.WaitAsync(AcknowledgementGrace, time, ct);
+        }
+        catch (TimeoutException)
+        {
+            log.LogInformation("Change '{Change}' still lacks acknowledgements after {Grace} ms; asking every member", command.Describe(), AcknowledgementGrace.TotalMilliseconds);
+            await transport.MulticastAsync(new AcknowledgementRequested(id).Encode(), ct);
+            return await done.WaitAsync(SubmitTimeout - AcknowledgementGrace, time, ct);
         }
     }
 
